@@ -1,0 +1,160 @@
+"""Admin pages for system administrators (superusers): units, users and roles, the register, audit."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from supervision import audit, services
+from supervision.models import (
+    Agreement,
+    AgreementStatusChange,
+    AuditEvent,
+    Institution,
+    OrgUnit,
+    RoleAssignment,
+    User,
+)
+
+
+class SuperuserOnlyMixin:
+    """The admin site is for system administrators; domain roles never open it."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records are retired (is_active) or superseded, never deleted
+
+
+class AuditedAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """Saves through the admin write an audit row in the same transaction."""
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+            super().save_model(request, obj, form, change)
+            audit.record(
+                actor=request.user,
+                verb="admin_update" if change else "admin_create",
+                obj=obj,
+                before=before,
+                after=audit.snapshot(obj),
+            )
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(AuditedAdmin):
+    list_display = ["indented_name", "code", "kind", "is_active", "path"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["path", "depth"]
+    fields = ["code", "name", "kind", "parent", "is_active", "path", "depth"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj):
+        return "　" * (obj.depth - 1) + obj.name
+
+    def save_model(self, request, obj, form, change):
+        services.orgunit_save(unit=obj, by=request.user, reason=_("Changed in the admin site"))
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    fields = ["role", "unit", "is_active", "since"]
+    autocomplete_fields = ["unit"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
+    list_display = ["username", "full_name", "is_active", "certificate_number", "certificate_expires"]
+    search_fields = ["username", "full_name", "certificate_number"]
+    inlines = [RoleAssignmentInline]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (_("Enforcement"), {"fields": ["full_name", "phone", "certificate_number", "certificate_expires"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = audit.snapshot(User.objects.get(pk=obj.pk)) if change else None
+            super().save_model(request, obj, form, change)
+            audit.record(
+                actor=request.user,
+                verb="admin_update" if change else "admin_create",
+                obj=obj,
+                before=before,
+                after=audit.snapshot(obj),
+            )
+
+    def save_formset(self, request, form, formset, change):
+        with transaction.atomic():
+            instances = formset.save(commit=False)
+            for assignment in instances:
+                before = audit.snapshot(RoleAssignment.objects.get(pk=assignment.pk)) if assignment.pk else None
+                assignment.save()
+                audit.record(
+                    actor=request.user,
+                    verb="admin_role",
+                    obj=assignment.user,
+                    before=before,
+                    after=audit.snapshot(assignment),
+                )
+            formset.save_m2m()
+
+
+@admin.register(Institution)
+class InstitutionAdmin(AuditedAdmin):
+    list_display = ["code", "name", "kind", "level", "jurisdiction", "credit_grade"]
+    list_filter = ["kind", "level", "jurisdiction"]
+    search_fields = ["code", "name", "credit_code"]
+    list_select_related = ["jurisdiction"]
+
+
+class AgreementStatusChangeInline(admin.TabularInline):
+    model = AgreementStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["effective_on", "from_status", "to_status", "reason", "cause", "by", "at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(AuditedAdmin):
+    list_display = ["number", "institution", "status", "valid_from", "valid_to", "jurisdiction"]
+    list_filter = ["status", "jurisdiction"]
+    search_fields = ["number", "institution__name"]
+    list_select_related = ["institution", "jurisdiction"]
+    readonly_fields = ["status"]  # status changes only through agreement actions and expiry
+    inlines = [AgreementStatusChangeInline]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """Read-only: nobody can add, change or delete audit rows."""
+
+    list_display = ["at", "actor", "actor_unit", "verb", "object_repr", "request_id"]
+    list_filter = ["verb", "content_type"]
+    search_fields = ["object_repr", "actor__username", "request_id"]
+    list_select_related = ["actor", "actor_unit"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "supervision"
+    verbose_name = _("Supervision")
+
+    def ready(self):
+        from supervision import permissions  # noqa: F401 - registers the domain permissions

@@ -1,0 +1,86 @@
+"""One FilterSet per list, shared by the HTML list, its Excel export and the API viewset."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from supervision.models import Agreement, Institution, OrgUnit
+
+
+class JurisdictionFilter(django_filters.ModelChoiceFilter):
+    """A unit id; matches records anywhere in that unit's subtree. Narrows the already-scoped queryset."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", OrgUnit.objects.all())
+        kwargs.setdefault("label", _("Jurisdiction"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.in_subtree(value)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Free-text search over the named fields (``q``)."""
+
+    def __init__(self, *args, fields=(), **kwargs):
+        self.search_fields = fields
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return qs.filter(condition)
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """Base for every list: jurisdiction subtree and text search (contract: filters on every list)."""
+
+    jurisdiction = JurisdictionFilter()
+
+
+class InstitutionFilter(ScopedFilterSet):
+    q = SearchFilter(fields=("name", "code", "credit_code", "legal_representative", "address"))
+    kind = django_filters.ChoiceFilter(choices=Institution.Kind.choices, label=_("Kind"))
+    level = django_filters.ChoiceFilter(choices=Institution.Level.choices, label=_("Hospital level"))
+    status = django_filters.ChoiceFilter(
+        field_name="agreement_status", choices=Agreement.Status.choices, label=_("Agreement status")
+    )
+    credit_grade = django_filters.ChoiceFilter(choices=[(g, g) for g in "ABCDE"], label=_("Credit grade"))
+    is_public = django_filters.BooleanFilter(label=_("Public institution"), widget=forms.NullBooleanSelect)
+
+    class Meta:
+        model = Institution
+        fields = ["q", "jurisdiction", "kind", "level", "status", "credit_grade", "is_public"]
+
+
+class AgreementFilter(ScopedFilterSet):
+    q = SearchFilter(fields=("number", "institution__name", "institution__code"))
+    status = django_filters.ChoiceFilter(choices=Agreement.Status.choices, label=_("Status"))
+    institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
+    valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("In force on"))
+    valid_from = django_filters.DateFromToRangeFilter(label=_("Valid from"))
+
+    class Meta:
+        model = Agreement
+        fields = ["q", "jurisdiction", "institution", "status", "valid_on", "valid_from"]
+
+    def filter_valid_on(self, qs, name, value):
+        return qs.in_force_on(value) if value else qs
+
+
+class OrgUnitFilter(django_filters.FilterSet):
+    q = SearchFilter(fields=("name", "code"))
+    kind = django_filters.ChoiceFilter(choices=OrgUnit.Kind.choices)
+    parent = django_filters.NumberFilter(field_name="parent_id")
+
+    class Meta:
+        model = OrgUnit
+        fields = ["q", "kind", "parent"]

@@ -1,0 +1,70 @@
+"""The one project mixin for views: scope first (404), then the named permission (403)."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from supervision.forms import style_form
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """For generic views over a scoped model.
+
+    ``permission_required`` names the domain permission. Lists need the role somewhere; single objects
+    come from ``visible_to(user)`` (absent or out of scope: the same 404) and then need the permission on
+    the object itself (403).
+    """
+
+    permission_required: str | None = None
+    model = None
+
+    def get_permission_required(self) -> str:
+        if not self.permission_required:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs permission_required")
+        return self.permission_required
+
+    def scoped_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.has_perm(self.get_permission_required()):
+            raise PermissionDenied(_("Your role may not open this page."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        try:
+            obj = queryset.get(pk=self.kwargs["pk"])
+        except (queryset.model.DoesNotExist, ValueError, TypeError):
+            raise Http404(_("Not found.")) from None
+        if not self.request.user.has_perm(self.get_permission_required(), obj):
+            raise PermissionDenied(_("Your role may not do this for this record."))
+        return obj
+
+
+class FilteredListMixin:
+    """A list page driven by one FilterSet; ``filterset`` is in the context for the filter form."""
+
+    filterset_class = None
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        style_form(self.filterset.form)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return queryset.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["querystring"] = query.urlencode()
+        return context

@@ -1,0 +1,301 @@
+"""Pages of the supervision app: home, org tree, institution register, agreements."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView
+
+from supervision import services
+from supervision.exports import xlsx_response
+from supervision.filters import AgreementFilter, InstitutionFilter
+from supervision.forms import AgreementForm, InstitutionForm, InstitutionTransferForm
+from supervision.mixins import FilteredListMixin, ScopedMixin
+from supervision.models import Agreement, AgreementStatusChange, AuditEvent, Institution, OrgUnit
+from supervision.worklist import home_panels
+
+
+@login_required
+def home(request):
+    """Each role's start page: what awaits the user, counted within their scope."""
+    return render(request, "supervision/home.html", {"panels": home_panels(request.user)})
+
+
+def _form_errors_from(exc: ValidationError, form):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- Org tree ------------------------------------------------------------------------------------------
+
+
+class OrgUnitListView(ScopedMixin, ListView):
+    model = OrgUnit
+    permission_required = "supervision.view_orgunit"
+    template_name = "supervision/orgunit_list.html"
+
+    def get_queryset(self):
+        return (
+            OrgUnit.objects.visible_to(self.request.user)
+            .select_related("parent")
+            .annotate(staff_count=Count("role_assignments", distinct=True))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["my_scope"] = self.request.user.scope_units()
+        return context
+
+
+# --- Institutions -------------------------------------------------------------------------------------
+
+
+class InstitutionQuerysetMixin:
+    def scoped_queryset(self):
+        return Institution.objects.visible_to(self.request.user).with_agreement_status().select_related("jurisdiction")
+
+
+class InstitutionListView(InstitutionQuerysetMixin, FilteredListMixin, ScopedMixin, ListView):
+    model = Institution
+    permission_required = "supervision.view_institution"
+    filterset_class = InstitutionFilter
+    paginate_by = 50
+    template_name = "supervision/institution_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # The register is public to supervisors through the API, but these are staff pages.
+        if request.user.is_authenticated and not request.user.is_staff_member:
+            raise PermissionDenied(_("Your role may not open this page."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("supervision.add_institution")
+        return context
+
+
+class InstitutionExportView(InstitutionListView):
+    """The filtered list as an Excel file: same scope, same filters."""
+
+    permission_required = "supervision.export_institution"
+    paginate_by = None
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.get_queryset().order_by("code")
+        headers = [
+            _("Code"),
+            _("Name"),
+            _("Kind"),
+            _("Level"),
+            _("Unified social credit code"),
+            _("Legal representative"),
+            _("Address"),
+            _("Jurisdiction"),
+            _("Agreement status"),
+            _("Credit grade"),
+        ]
+        status_labels = dict(Agreement.Status.choices)
+        rows = (
+            [
+                i.code,
+                i.name,
+                i.get_kind_display(),
+                i.get_level_display(),
+                i.credit_code,
+                i.legal_representative,
+                i.address,
+                i.jurisdiction.name,
+                str(status_labels.get(i.agreement_status, "")),
+                i.credit_grade,
+            ]
+            for i in queryset.iterator(chunk_size=2000)
+        )
+        return xlsx_response("institutions", headers, rows)
+
+
+class InstitutionDetailView(InstitutionQuerysetMixin, ScopedMixin, DetailView):
+    model = Institution
+    permission_required = "supervision.view_institution"
+    template_name = "supervision/institution_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_staff_member:
+            raise PermissionDenied(_("Your role may not open this page."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        history = AgreementStatusChange.objects.select_related("by")
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch(
+                    "agreements", queryset=Agreement.objects.prefetch_related(Prefetch("history", queryset=history))
+                )
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, institution = self.request.user, self.object
+        context.update(
+            can_change=user.has_perm("supervision.change_institution", institution),
+            can_add_agreement=user.has_perm("supervision.add_agreement", institution),
+            audit_events=AuditEvent.objects.for_object(institution).select_related("actor", "actor_unit")[:100],
+        )
+        return context
+
+
+class InstitutionFormViewBase(ScopedMixin, FormView):
+    model = Institution
+    template_name = "supervision/institution_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+
+class InstitutionCreateView(InstitutionFormViewBase):
+    permission_required = "supervision.add_institution"
+    form_class = InstitutionForm
+
+    def form_valid(self, form):
+        try:
+            institution = services.institution_create(by=self.request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Institution registered."))
+        return redirect(institution)
+
+
+class InstitutionUpdateView(InstitutionFormViewBase):
+    permission_required = "supervision.change_institution"
+    form_class = InstitutionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Institution.objects.get(pk=self.object.pk)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+    def form_valid(self, form):
+        data = {f: form.cleaned_data[f] for f in form.fields}
+        try:
+            institution = services.institution_update(institution=self.object, by=self.request.user, data=data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return redirect(institution)
+
+
+class InstitutionTransferView(InstitutionFormViewBase):
+    permission_required = "supervision.change_institution"
+    form_class = InstitutionTransferForm
+    template_name = "supervision/institution_transfer.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["institution"] = self.object
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            institution = services.institution_transfer(
+                institution=self.object,
+                to=form.cleaned_data["to"],
+                by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                form.add_error("to", _("You may not move institutions into that branch."))
+            else:
+                _form_errors_from(exc, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Institution transferred."))
+        if not Institution.objects.visible_to(self.request.user).filter(pk=institution.pk).exists():
+            return redirect("supervision:institution-list")
+        return redirect(institution)
+
+
+# --- Agreements ---------------------------------------------------------------------------------------
+
+
+class AgreementListView(FilteredListMixin, ScopedMixin, ListView):
+    model = Agreement
+    permission_required = "supervision.view_agreement"
+    filterset_class = AgreementFilter
+    paginate_by = 50
+    template_name = "supervision/agreement_list.html"
+
+    def scoped_queryset(self):
+        return Agreement.objects.visible_to(self.request.user).select_related("institution", "jurisdiction")
+
+
+class AgreementDetailView(ScopedMixin, DetailView):
+    model = Agreement
+    permission_required = "supervision.view_agreement"
+    template_name = "supervision/agreement_detail.html"
+
+    def scoped_queryset(self):
+        history = AgreementStatusChange.objects.select_related("by")
+        return (
+            Agreement.objects.visible_to(self.request.user)
+            .select_related("institution", "jurisdiction")
+            .prefetch_related(Prefetch("history", queryset=history))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["audit_events"] = AuditEvent.objects.for_object(self.object).select_related("actor", "actor_unit")[:100]
+        return context
+
+
+class AgreementCreateView(ScopedMixin, FormView):
+    """Sign a new agreement for an institution (from its page)."""
+
+    model = Institution
+    permission_required = "supervision.add_agreement"
+    form_class = AgreementForm
+    template_name = "supervision/agreement_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(institution=self.object, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.agreement_create(by=self.request.user, institution=self.object, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Agreement recorded."))
+        return redirect(reverse("supervision:institution-detail", args=[self.object.pk]))
