@@ -9,15 +9,19 @@ from supervision.forms import style_form
 
 
 class ScopedMixin(LoginRequiredMixin):
-    """For generic views over a scoped model.
+    """For generic views over a scoped model. The order of checks is the same on every page:
 
-    ``permission_required`` names the domain permission. Lists need the role somewhere; single objects
-    come from ``visible_to(user)`` (absent or out of scope: the same 404) and then need the permission on
-    the object itself (403).
+    1. not logged in → the login page;
+    2. the user holds no role that grants ``permission_required`` anywhere (or is not staff on a staff
+       page) → 403, whatever the URL names;
+    3. single objects come from ``visible_to(user)``: absent or out of scope → the same 404;
+    4. the permission on the object itself (role held in a unit covering it, or a grant) → else 403.
     """
 
     permission_required: str | None = None
     model = None
+    staff_only = True  # social supervisors have their own pages
+    object_view = False  # form views about one object: load and check it in dispatch
 
     def get_permission_required(self) -> str:
         if not self.permission_required:
@@ -31,10 +35,13 @@ class ScopedMixin(LoginRequiredMixin):
         return self.scoped_queryset()
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        user = request.user
+        if not user.is_authenticated:
             return self.handle_no_permission()
-        if not request.user.has_perm(self.get_permission_required()):
+        if (self.staff_only and not user.is_staff_member) or not user.has_perm(self.get_permission_required()):
             raise PermissionDenied(_("Your role may not open this page."))
+        if self.object_view:
+            self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self, queryset=None):

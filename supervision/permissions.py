@@ -16,11 +16,14 @@ STAFF = frozenset(
 
 # permission → roles that hold it. Apps add their own with ``register``.
 _RULES: dict[str, frozenset[str]] = {}
+# Permissions that do not depend on where the object lies (e.g. reading the org chart).
+_UNSCOPED: set[str] = set()
 
 
-def register(rules: dict[str, Iterable[str]]) -> None:
+def register(rules: dict[str, Iterable[str]], *, unscoped: Iterable[str] = ()) -> None:
     for perm, roles in rules.items():
         _RULES[perm] = frozenset(str(r) for r in roles)
+    _UNSCOPED.update(unscoped)
 
 
 def roles_for(perm: str) -> frozenset[str]:
@@ -44,7 +47,8 @@ register(
         "supervision.view_auditevent": STAFF,
         # Who may grant or revoke explicit access to a record in their scope.
         "supervision.grant_access": {Role.CHIEF, Role.DIRECTOR},
-    }
+    },
+    unscoped={"supervision.view_orgunit"},
 )
 
 
@@ -67,7 +71,7 @@ class RoleBackend:
         if not roles:
             return False
         assignments = [a for a in user_obj.role_assignments if a.role in roles]
-        if obj is None:
+        if obj is None or perm in _UNSCOPED:
             return bool(assignments)
         unit = _object_unit(obj)
         for assignment in assignments:

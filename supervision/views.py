@@ -68,12 +68,6 @@ class InstitutionListView(InstitutionQuerysetMixin, FilteredListMixin, ScopedMix
     paginate_by = 50
     template_name = "supervision/institution_list.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        # The register is public to supervisors through the API, but these are staff pages.
-        if request.user.is_authenticated and not request.user.is_staff_member:
-            raise PermissionDenied(_("Your role may not open this page."))
-        return super().dispatch(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = self.request.user.has_perm("supervision.add_institution")
@@ -123,11 +117,6 @@ class InstitutionDetailView(InstitutionQuerysetMixin, ScopedMixin, DetailView):
     model = Institution
     permission_required = "supervision.view_institution"
     template_name = "supervision/institution_detail.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.is_staff_member:
-            raise PermissionDenied(_("Your role may not open this page."))
-        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         history = AgreementStatusChange.objects.select_related("by")
@@ -180,10 +169,7 @@ class InstitutionUpdateView(InstitutionFormViewBase):
     permission_required = "supervision.change_institution"
     form_class = InstitutionForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
+    object_view = True
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -209,10 +195,7 @@ class InstitutionTransferView(InstitutionFormViewBase):
     form_class = InstitutionTransferForm
     template_name = "supervision/institution_transfer.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
+    object_view = True
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -283,10 +266,7 @@ class AgreementCreateView(ScopedMixin, FormView):
     form_class = AgreementForm
     template_name = "supervision/agreement_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
+    object_view = True
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(institution=self.object, **kwargs)

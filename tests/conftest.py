@@ -1,0 +1,138 @@
+"""The fixed cast: one user per role, in a small org tree shaped like the demo organisation.
+
+  CITY ─┬─ ENF, MON, FUND (divisions: city-wide)
+        ├─ B01 ── B01S
+        └─ B02 ── B02S
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from rest_framework.test import APIClient
+
+from supervision.models import OrgUnit
+from tests.factories import AgreementFactory, InstitutionFactory, OrgUnitFactory, UserFactory, is_postgres
+
+
+@dataclass
+class Org:
+    city: OrgUnit
+    enf: OrgUnit
+    mon: OrgUnit
+    fund: OrgUnit
+    b01: OrgUnit
+    b01s: OrgUnit
+    b02: OrgUnit
+    b02s: OrgUnit
+
+
+@pytest.fixture
+def org(db) -> Org:
+    city = OrgUnitFactory(code="CITY", name="市医疗保障局", kind=OrgUnit.Kind.CITY)
+    enf = OrgUnitFactory(code="ENF", name="监督执法局", kind=OrgUnit.Kind.DIVISION, parent=city)
+    mon = OrgUnitFactory(code="MON", name="监测中心", kind=OrgUnit.Kind.DIVISION, parent=city)
+    fund = OrgUnitFactory(code="FUND", name="基金管理中心", kind=OrgUnit.Kind.DIVISION, parent=city)
+    b01 = OrgUnitFactory(code="B01", name="东湖分局", kind=OrgUnit.Kind.BRANCH, parent=city)
+    b01s = OrgUnitFactory(code="B01S", name="东湖分中心", kind=OrgUnit.Kind.SUBCENTRE, parent=b01)
+    b02 = OrgUnitFactory(code="B02", name="西山分局", kind=OrgUnit.Kind.BRANCH, parent=city)
+    b02s = OrgUnitFactory(code="B02S", name="西山分中心", kind=OrgUnit.Kind.SUBCENTRE, parent=b02)
+    return Org(city, enf, mon, fund, b01, b01s, b02, b02s)
+
+
+CERT = {"certificate_number": "CERT-0001", "certificate_expires": date(2099, 12, 31)}
+
+
+class Cast(dict):
+    """username → user; attribute access for brevity (cast.b01_officer)."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
+@pytest.fixture
+def cast(org) -> Cast:
+    spec = {
+        "director": [("director", org.city)],
+        "legal": [("legal_reviewer", org.city)],
+        "enf_officer": [("officer", org.enf)],
+        "enf_chief": [("chief", org.enf)],
+        "analyst": [("analyst", org.mon)],
+        "fund_officer": [("fund_officer", org.fund)],
+        "auditor": [("viewer", org.city)],
+        "b01_chief": [("chief", org.b01)],
+        "b01_officer": [("officer", org.b01)],
+        "b01_fund": [("fund_officer", org.b01s)],
+        "b02_chief": [("chief", org.b02)],
+        "b02_officer": [("officer", org.b02)],
+        "supervisor": [("supervisor", None)],
+        "admin": [("admin", org.city)],
+        "norole": [],
+    }
+    users = Cast()
+    for username, roles in spec.items():
+        extra = CERT if username.endswith("officer") and "fund" not in username else {}
+        users[username] = UserFactory(username=username, roles=roles, **extra)
+    users["admin"].is_superuser = users["admin"].is_staff = True
+    users["admin"].save()
+    return users
+
+
+@pytest.fixture
+def b01_institution(org):
+    return InstitutionFactory(jurisdiction=org.b01, name="东湖人民医院")
+
+
+@pytest.fixture
+def b02_institution(org):
+    return InstitutionFactory(jurisdiction=org.b02, name="西山中医医院")
+
+
+@pytest.fixture
+def b01_agreement(b01_institution):
+    return AgreementFactory(institution=b01_institution)
+
+
+@pytest.fixture
+def b02_agreement(b02_institution):
+    return AgreementFactory(institution=b02_institution)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a logged-in Django test client."""
+
+    def make(user):
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for():
+    """api_for(user) → a DRF APIClient authenticated as user (None for anonymous)."""
+
+    def make(user=None):
+        api = APIClient()
+        if user is not None:
+            api.force_authenticate(user)
+        return api
+
+    return make
+
+
+def pytest_collection_modifyitems(config, items):
+    # Decided per item at run time, since the database is chosen by DATABASE_URL.
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(pytest.mark.usefixtures("_require_postgres"))
+
+
+@pytest.fixture
+def _require_postgres(db):
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL")

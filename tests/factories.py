@@ -1,0 +1,71 @@
+"""factory_boy factories. Units are created through the service so their paths are real."""
+
+from datetime import date
+
+import factory
+from django.db import connection
+
+from supervision import services
+from supervision.models import Agreement, Institution, OrgUnit, RoleAssignment, User
+
+
+class OrgUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrgUnit
+
+    code = factory.Sequence(lambda n: f"U{n:03d}")
+    name = factory.Sequence(lambda n: f"单位{n}")
+    kind = OrgUnit.Kind.BRANCH
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.orgunit_save(unit=model_class(**kwargs), by=None)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.django.Password("pw-for-tests-123")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """roles=[("officer", unit), ...]"""
+        for role, unit in extracted or []:
+            RoleAssignment.objects.create(user=self, role=role, unit=unit)
+        self.forget_roles()
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    code = factory.Sequence(lambda n: f"H9{n:09d}")
+    name = factory.Sequence(lambda n: f"测试医院{n}")
+    kind = Institution.Kind.HOSPITAL
+    level = "2"
+    credit_code = factory.Sequence(lambda n: f"91330100{n:010d}")
+    legal_representative = "张三"
+    address = "江川市人民路1号"
+    jurisdiction = None
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    number = factory.Sequence(lambda n: f"XY-{n:05d}")
+    institution = factory.SubFactory(InstitutionFactory)
+    jurisdiction = factory.LazyAttribute(lambda o: o.institution.jurisdiction)
+    valid_from = date(2025, 1, 1)
+    valid_to = date(2027, 12, 31)
+    status = Agreement.Status.ACTIVE
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"

@@ -1,0 +1,106 @@
+"""The expectation table of the route-by-role permission sweep (tests/test_permission_sweep.py).
+
+Every named route of the URLconf must have an entry here (or match a prefix rule), or the sweep fails.
+The expected status is derived from explicit facts written below, never from the code under test:
+
+- ``ROLES``: which cast members may use the route at all (else 403);
+- ``sees``: which branch's records each cast member sees (else 404 for object routes);
+- anonymous visitors get the login redirect (pages) or 401 (API) unless the route is public.
+"""
+
+from dataclasses import dataclass, field
+
+# The fixed cast (tests/conftest.py), one role each.
+CITY_WIDE = {"director", "legal", "enf_officer", "enf_chief", "analyst", "fund_officer", "auditor"}
+B01 = {"b01_chief", "b01_officer", "b01_fund"}
+B02 = {"b02_chief", "b02_officer"}
+STAFF = CITY_WIDE | B01 | B02
+EVERYONE = STAFF | {"supervisor", "admin", "norole"}
+CHANGERS = {"enf_chief", "fund_officer", "b01_chief", "b01_fund", "b02_chief"}  # chief, fund_officer
+
+
+def sees(username: str, model: str, branch: str) -> bool:
+    """Whether ``username`` sees a record of ``model`` in ``branch`` (domain §2)."""
+    if model == "orgunit":
+        return username in STAFF | {"admin"}
+    if username == "admin":
+        return True  # the superuser sees everything (it still holds no domain permission)
+    if username in CITY_WIDE:
+        return True
+    if username in B01:
+        return branch == "B01"
+    if username in B02:
+        return branch == "B02"
+    if username == "supervisor":
+        return model == "institution"  # the public register
+    return False
+
+
+@dataclass(frozen=True)
+class Route:
+    roles: frozenset = field(default_factory=frozenset)  # who may use it (200); others 403
+    obj: str | None = None  # "institution", "agreement", "orgunit": object routes are tried in and out of scope
+    api: bool = False
+    ok: int = 200
+    anon: int | None = None  # anonymous status when not the default
+    method: str = "get"
+    fixed: int | None = None  # same status for everybody (e.g. 405 for GET on a POST-only route)
+
+
+def r(roles, **kwargs) -> Route:
+    return Route(roles=frozenset(roles), **kwargs)
+
+
+ROUTES: dict[str, Route] = {
+    # Pages
+    "home": r(EVERYONE),
+    "login": r(EVERYONE, ok=302, anon=200),  # signed-in users are sent on to the home page
+    "logout": Route(fixed=405),  # POST only
+    "password_change": r(EVERYONE),
+    "password_change_done": r(EVERYONE),
+    "set_language": Route(fixed=302),  # GET just redirects back
+    "javascript-catalog": Route(fixed=200),
+    "supervision:orgunit-list": r(STAFF | {"admin"}),
+    "supervision:institution-list": r(STAFF),
+    "supervision:institution-export": r(STAFF),
+    "supervision:institution-create": r(CHANGERS),
+    "supervision:institution-detail": r(STAFF, obj="institution"),
+    "supervision:institution-update": r(CHANGERS, obj="institution"),
+    "supervision:institution-transfer": r(CHANGERS, obj="institution"),
+    "supervision:agreement-create": r(CHANGERS, obj="institution"),
+    "supervision:agreement-list": r(STAFF),
+    "supervision:agreement-detail": r(STAFF, obj="agreement"),
+    # API
+    "api-token": Route(fixed=405, api=True),  # POST only
+    "api-schema": Route(fixed=200, api=True),
+    "api-docs": Route(fixed=200, api=True),
+    "api-root": r(EVERYONE, api=True),
+    "orgunit-list": r(STAFF | {"admin"}, api=True),
+    "orgunit-detail": r(STAFF | {"admin"}, api=True, obj="orgunit"),
+    "institution-list": r(STAFF | {"supervisor"}, api=True),
+    "institution-detail": r(STAFF | {"supervisor"}, api=True, obj="institution"),
+    "agreement-list": r(STAFF, api=True),
+    "agreement-detail": r(STAFF, api=True, obj="agreement"),
+}
+
+# Route-name prefixes covered by a rule instead of one entry each.
+PREFIX_RULES: dict[str, str] = {
+    # The admin site is for superusers only (SuperuserOnlyMixin); its index and every changelist are
+    # requested by test_admin_is_superuser_only. Object routes there take string ids and are the
+    # admin's own; they are not part of the portal's scoping surface.
+    "admin:": "admin",
+}
+
+
+def expected(route: Route, username: str | None, branch: str | None) -> int:
+    if route.fixed is not None:
+        return route.fixed
+    if username is None:
+        if route.anon is not None:
+            return route.anon
+        return 401 if route.api else 302
+    if username not in route.roles:
+        return 403
+    if route.obj and not sees(username, route.obj, branch):
+        return 404
+    return route.ok

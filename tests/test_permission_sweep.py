@@ -1,0 +1,153 @@
+"""Route-by-role permission sweep: every named route in the URLconf, as every member of the cast, on
+objects in and out of scope, against the explicit table in tests/permission_expectations.py."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from tests.factories import AgreementFactory, InstitutionFactory
+from tests.permission_expectations import PREFIX_RULES, ROUTES, expected
+
+ALL_USERS = [
+    None,
+    "director",
+    "legal",
+    "enf_officer",
+    "enf_chief",
+    "analyst",
+    "fund_officer",
+    "auditor",
+    "b01_chief",
+    "b01_officer",
+    "b01_fund",
+    "b02_chief",
+    "b02_officer",
+    "supervisor",
+    "admin",
+    "norole",
+]
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            pattern = entry.pattern
+            params = set(getattr(pattern, "converters", {}) or {})
+            regex = getattr(pattern, "regex", None)
+            if regex is not None:
+                params |= set(regex.groupindex)
+            yield f"{namespace}{entry.name}", params
+
+
+def all_routes() -> dict[str, set]:
+    routes: dict[str, set] = {}
+    for name, params in _walk(get_resolver().url_patterns):
+        routes.setdefault(name, set()).update(params)
+    return routes
+
+
+def _rule_for(name):
+    return next((rule for prefix, rule in PREFIX_RULES.items() if name.startswith(prefix)), None)
+
+
+def test_every_route_has_an_expectation():
+    missing = [name for name in all_routes() if name not in ROUTES and _rule_for(name) is None]
+    assert not missing, f"routes without an expectation in tests/permission_expectations.py: {missing}"
+
+
+def test_expectation_table_has_no_stale_entries():
+    stale = sorted(set(ROUTES) - set(all_routes()))
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def objects(org):
+    """One object of each kind in B01 and in B02."""
+    b01 = InstitutionFactory(jurisdiction=org.b01)
+    b02 = InstitutionFactory(jurisdiction=org.b02)
+    return {
+        "institution": {"B01": b01, "B02": b02},
+        "agreement": {"B01": AgreementFactory(institution=b01), "B02": AgreementFactory(institution=b02)},
+        "orgunit": {"B01": org.b01, "B02": org.b02},
+    }
+
+
+def _url(name, params, obj):
+    kwargs = {}
+    for param in params:
+        if param == "pk":
+            kwargs["pk"] = obj.pk
+        elif param == "format":
+            kwargs["format"] = "json"
+        else:
+            raise AssertionError(f"{name}: the sweep does not know how to fill <{param}>")
+    return reverse(name, kwargs=kwargs)
+
+
+def _request(route, url, user):
+    client = APIClient()
+    if user is not None:
+        client.force_login(user)
+    response = getattr(client, route.method)(url)
+    return response.status_code
+
+
+SWEPT = sorted(name for name in ROUTES)
+
+
+@pytest.mark.parametrize("name", SWEPT)
+def test_route_by_role(name, cast, objects):
+    route = ROUTES[name]
+    variants = all_routes()[name]
+    # DRF's format-suffix twins share the name; sweep the plain one and the ".json" one.
+    param_sets = [variants - {"format"}] + ([variants] if "format" in variants else [])
+    failures = []
+    for params in param_sets:
+        branches = ["B01", "B02"] if route.obj else [None]
+        for branch in branches:
+            obj = objects[route.obj][branch] if route.obj else None
+            url = _url(name, params, obj)
+            for username in ALL_USERS:
+                user = cast[username] if username else None
+                want = expected(route, username, branch)
+                got = _request(route, url, user)
+                if got != want:
+                    failures.append(f"{username or 'anonymous'} GET {url} ({branch or '-'}): {got}, expected {want}")
+    assert not failures, "\n".join(failures)
+
+
+def test_missing_object_is_404_like_out_of_scope(cast, objects):
+    """A nonexistent id answers exactly like an out-of-scope one, for every object route."""
+    for name, route in ROUTES.items():
+        if not route.obj:
+            continue
+        url = reverse(name, kwargs={"pk": 987654})
+        client = APIClient()
+        client.force_login(cast["b01_chief"] if "b01_chief" in route.roles else cast["director"])
+        assert client.get(url).status_code == 404, name
+
+
+def test_admin_is_superuser_only(cast):
+    names = [name for name, params in all_routes().items() if name.startswith("admin:") and not params]
+    assert "admin:index" in names
+    for name in names:
+        url = reverse(name)
+        for username in ("admin", "director", "b01_chief", "supervisor"):
+            client = APIClient()
+            client.force_login(cast[username])
+            status = client.get(url).status_code
+            if name == "admin:login":
+                assert status in (200, 302), (name, username, status)
+            elif name == "admin:autocomplete":
+                # needs app/model/field parameters; without them Django answers 403 to everyone
+                assert status in (302, 403), (name, username, status)
+            elif username == "admin":
+                # 403 only where a model refuses adding for everyone (e.g. axes' access log)
+                assert status in (200, 302, 403, 405), (name, status)  # logout is POST-only
+                if name == "admin:index" or name.endswith("_changelist"):
+                    assert status == 200, (name, status)
+            else:
+                assert status == 302, (name, username, status)  # to the admin login page
