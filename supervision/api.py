@@ -33,7 +33,7 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         user = authenticate(request=request, **serializer.validated_data)
         if user is None or not user.is_active:
-            raise serializers.ValidationError({"detail": [_("Unable to log in with the given credentials.")]})
+            return Response({"detail": _("Unable to log in with the given credentials.")}, status=400)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -23,6 +23,15 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
+def official_text(message: str) -> str:
+    """System-written text stored in records is kept in the bureau's language, whatever the UI language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(translation.gettext(message))
+
+
 def _jsonable(value):
     if isinstance(value, decimal.Decimal):
         return str(value)

@@ -7,17 +7,20 @@ from io import BytesIO
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_EXPORT_ROWS = 200_000
 
 
-def _cell(value):
+def _cell(sheet, value):
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        # Never let exported text be read as a formula by Excel (CSV/formula injection).
-        return "'" + value
+        # Text that looks like a formula is stored as a plain string cell, never evaluated by Excel.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
     return value
 
 
@@ -29,7 +32,7 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
     for index, row in enumerate(rows):
         if index >= MAX_EXPORT_ROWS:
             break
-        sheet.append([_cell(v) for v in row])
+        sheet.append([_cell(sheet, v) for v in row])
     buffer = BytesIO()
     workbook.save(buffer)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -67,10 +67,11 @@ class AgreementFilter(ScopedFilterSet):
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("In force on"))
     valid_from = django_filters.DateFromToRangeFilter(label=_("Valid from"))
+    valid_to = django_filters.DateFromToRangeFilter()  # labelled from the model field
 
     class Meta:
         model = Agreement
-        fields = ["q", "jurisdiction", "institution", "status", "valid_on", "valid_from"]
+        fields = ["q", "jurisdiction", "institution", "status", "valid_on", "valid_from", "valid_to"]
 
     def filter_valid_on(self, qs, name, value):
         return qs.in_force_on(value) if value else qs

@@ -106,6 +106,9 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset(r.value for r in Role if r != Role.SUPERVISOR)
+# Roles that open records of their unit's subtree. A system administrator manages units and users but
+# reads no case data through the role (domain §1).
+SCOPE_ROLES = STAFF_ROLES - {Role.ADMIN}
 
 
 class User(AbstractUser):
@@ -178,7 +181,7 @@ class User(AbstractUser):
         """Units whose subtrees this user sees, optionally only through the given roles."""
         units = {}
         for assignment in self.role_assignments:
-            if assignment.unit_id is None or assignment.role not in STAFF_ROLES:
+            if assignment.unit_id is None or assignment.role not in SCOPE_ROLES:
                 continue
             if roles is not None and assignment.role not in roles:
                 continue
@@ -446,11 +449,49 @@ class AuditEvent(models.Model):
         raise PermissionDenied("The audit trail is append-only.")
 
     @property
+    def verb_label(self) -> str:
+        if self.verb.startswith("status:"):
+            status = self.verb.split(":", 1)[1]
+            label = dict(Agreement.Status.choices).get(status, status)
+            return _("status → %(status)s") % {"status": label}
+        return str(AUDIT_VERBS.get(self.verb, self.verb))
+
+    @property
     def changes(self) -> list[tuple[str, object, object]]:
-        """Field-by-field differences between before and after."""
+        """Field-by-field differences between before and after, with field names and choice labels."""
         before, after = self.before or {}, self.after or {}
-        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        model = self.content_type.model_class()
+        fields = {}
+        if model is not None:
+            for f in model._meta.concrete_fields:
+                fields[f.attname] = f
+                fields[f.name] = f
+        rows = []
+        for key in dict.fromkeys([*before.keys(), *after.keys()]):
+            old, new = before.get(key), after.get(key)
+            if old == new:
+                continue
+            field = fields.get(key)
+            if field is not None and field.choices:
+                labels = dict(field.flatchoices)
+                old, new = labels.get(old, old), labels.get(new, new)
+            rows.append((str(field.verbose_name) if field is not None else key, old, new))
+        return rows
+
+
+AUDIT_VERBS = {
+    "create": _("created"),
+    "update": _("changed"),
+    "move": _("moved in the tree"),
+    "transfer": _("transferred"),
+    "grant_role": _("role granted"),
+    "revoke_role": _("role revoked"),
+    "grant_access": _("access granted"),
+    "revoke_access": _("access revoked"),
+    "admin_create": _("created in the admin site"),
+    "admin_update": _("changed in the admin site"),
+    "admin_role": _("role changed in the admin site"),
+}
 
 
 # Direct foreign-key grant tables (guardian): the generic tables cast ids to text and degrade with size.

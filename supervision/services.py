@@ -73,8 +73,12 @@ def orgunit_save(*, unit: OrgUnit, by: User | None, reason: str = "") -> OrgUnit
 @transaction.atomic
 def role_assign(*, user: User, role: str, unit: OrgUnit | None, by: User | None, reason: str = "") -> RoleAssignment:
     """Give ``user`` a role in ``unit`` (re-activating a previous assignment)."""
-    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
-    if not created and assignment.is_active:
+    # Validate before the first write: get_or_create would insert an invalid row (a staff role without a
+    # unit) and fail with an IntegrityError instead of a ValidationError.
+    assignment = RoleAssignment.objects.filter(user=user, role=role, unit=unit).first()
+    if assignment is None:
+        assignment = RoleAssignment(user=user, role=role, unit=unit)
+    elif assignment.is_active:
         return assignment
     assignment.is_active = True
     assignment.full_clean()
@@ -197,7 +201,7 @@ def agreement_create(
         effective_on=valid_from,
         from_status="",
         to_status=agreement.status,
-        reason=reason or _("Agreement signed"),
+        reason=reason or audit.official_text("Agreement signed"),
         by=by,
     )
     audit.record(actor=by, verb="create", obj=agreement, after=audit.snapshot(agreement), reason=reason)
@@ -265,7 +269,7 @@ def agreements_expire(*, today: date | None = None) -> int:
             to_status=Agreement.Status.EXPIRED,
             effective_on=today,
             by=None,
-            reason=_("The agreement period has ended."),
+            reason=audit.official_text("The agreement period has ended."),
             cause="refresh_agreements",
         )
         count += 1

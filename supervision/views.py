@@ -136,7 +136,9 @@ class InstitutionDetailView(InstitutionQuerysetMixin, ScopedMixin, DetailView):
         context.update(
             can_change=user.has_perm("supervision.change_institution", institution),
             can_add_agreement=user.has_perm("supervision.add_agreement", institution),
-            audit_events=AuditEvent.objects.for_object(institution).select_related("actor", "actor_unit")[:100],
+            audit_events=AuditEvent.objects.for_object(institution).select_related(
+                "actor", "actor_unit", "content_type"
+            )[:100],
         )
         return context
 
@@ -254,7 +256,9 @@ class AgreementDetailView(ScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["audit_events"] = AuditEvent.objects.for_object(self.object).select_related("actor", "actor_unit")[:100]
+        context["audit_events"] = AuditEvent.objects.for_object(self.object).select_related(
+            "actor", "actor_unit", "content_type"
+        )[:100]
         return context
 
 

@@ -44,8 +44,9 @@ def agreement_panels(user) -> list[Panel]:
     today = timezone.localdate()
     agreements = Agreement.objects.visible_to(user)
     # Renewal must be applied for three months before expiry (Order No.2 Art 41).
+    horizon = today + timedelta(days=92)
     expiring = agreements.filter(
-        status=Agreement.Status.ACTIVE, valid_to__gte=today, valid_to__lte=today + timedelta(days=92)
+        status=Agreement.Status.ACTIVE, valid_to__gte=today, valid_to__lte=horizon
     ).select_related("institution")
     suspended = agreements.filter(status=Agreement.Status.SUSPENDED)
     list_url = reverse("supervision:agreement-list")
@@ -57,7 +58,8 @@ def agreement_panels(user) -> list[Panel]:
         Panel(
             _("Agreements expiring within 3 months"),
             expiring.count(),
-            f"{list_url}?status=active&valid_on={today.isoformat()}",
+            # The link opens exactly the agreements counted here.
+            f"{list_url}?status=active&valid_to_after={today.isoformat()}&valid_to_before={horizon.isoformat()}",
             "warning",
             preview,
         ),

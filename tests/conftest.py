@@ -1,8 +1,8 @@
 """The fixed cast: one user per role, in a small org tree shaped like the demo organisation.
 
-  CITY ─┬─ ENF, MON, FUND (divisions: city-wide)
-        ├─ B01 ── B01S
-        └─ B02 ── B02S
+CITY ─┬─ ENF, MON, FUND (divisions: city-wide)
+      ├─ B01 ── B01S
+      └─ B02 ── B02S
 """
 
 from dataclasses import dataclass
@@ -136,3 +136,11 @@ def pytest_collection_modifyitems(config, items):
 def _require_postgres(db):
     if not is_postgres():
         pytest.skip("needs PostgreSQL")
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    # A usefixtures mark added in pytest_collection_modifyitems comes too late for pytest to resolve it,
+    # so that hook alone never skipped anything; asking for the fixture here does.
+    if request.node.get_closest_marker("postgres_only"):
+        request.getfixturevalue("_require_postgres")

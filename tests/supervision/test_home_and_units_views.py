@@ -1,0 +1,109 @@
+"""The home page (each role's start page) and the organisation page."""
+
+import pytest
+from django.urls import reverse
+
+from supervision.models import OrgUnit
+from tests.supervision.helpers import assert_login_redirect
+
+UNITS_URL = reverse("supervision:orgunit-list")
+
+
+@pytest.mark.parametrize("username", ["director", "b01_officer", "b01_fund", "supervisor", "norole", "admin"])
+def test_home_opens_for_every_signed_in_user(cast, client_for, username):
+    assert client_for(cast[username]).get("/").status_code == 200
+
+
+def test_home_redirects_anonymous_to_login(client, db):
+    assert_login_redirect(client.get("/"), "/")
+
+
+def test_home_has_no_panels_for_user_without_role(cast, client_for, b01_agreement):
+    response = client_for(cast.norole).get("/")
+    assert response.context["panels"] == []
+
+
+def test_home_has_no_staff_panels_for_supervisor(cast, client_for, b01_agreement):
+    assert client_for(cast.supervisor).get("/").context["panels"] == []
+
+
+@pytest.mark.parametrize("username", ["director", "b01_officer", "b01_fund", "auditor", "admin"])
+def test_units_page_opens_for_staff_and_admin(cast, client_for, username):
+    assert client_for(cast[username]).get(UNITS_URL).status_code == 200
+
+
+@pytest.mark.parametrize("username", ["supervisor", "norole"])
+def test_units_page_is_forbidden_to_others(cast, client_for, username):
+    assert client_for(cast[username]).get(UNITS_URL).status_code == 403
+
+
+def test_units_page_redirects_anonymous_to_login(client, db):
+    assert_login_redirect(client.get(UNITS_URL), UNITS_URL)
+
+
+def test_units_page_lists_the_whole_tree(org, cast, client_for):
+    response = client_for(cast.b01_officer).get(UNITS_URL)
+    assert [u.code for u in response.context["object_list"]] == list(
+        OrgUnit.objects.order_by("path").values_list("code", flat=True)
+    )
+    assert len(response.context["object_list"]) == 8
+
+
+def test_units_page_shows_the_users_scope(org, cast, client_for):
+    assert client_for(cast.b01_fund).get(UNITS_URL).context["my_scope"] == [org.b01]
+
+
+@pytest.mark.parametrize(
+    ("username", "visible"),
+    [
+        ("b01_officer", {"supervision:institution-list", "supervision:agreement-list", "supervision:orgunit-list"}),
+        ("admin", {"supervision:orgunit-list"}),
+        ("supervisor", set()),
+    ],
+)
+def test_navigation_shows_only_pages_the_role_may_open(cast, client_for, username, visible):
+    response = client_for(cast[username]).get("/")
+    shown = {item["url"] for item in response.context["nav_items"]}
+    assert shown == {reverse(name) for name in visible}
+
+
+@pytest.fixture
+def agreements_of_all_kinds(org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import AgreementFactory
+
+    today = timezone.localdate()
+    for branch in (org.b01, org.b02):
+        AgreementFactory(
+            institution__jurisdiction=branch,
+            valid_from=today - timedelta(days=300),
+            valid_to=today + timedelta(days=30),
+        )
+        AgreementFactory(
+            institution__jurisdiction=branch,
+            valid_from=today - timedelta(days=300),
+            valid_to=today + timedelta(days=700),
+        )
+        AgreementFactory(institution__jurisdiction=branch, valid_to=today + timedelta(days=60), status="suspended")
+        AgreementFactory(
+            institution__jurisdiction=branch, valid_from=today - timedelta(days=300), valid_to=today - timedelta(days=3)
+        )
+
+
+@pytest.mark.parametrize("username", ["b01_officer", "director"])
+def test_every_home_panel_count_matches_the_list_it_links_to(cast, client_for, agreements_of_all_kinds, username):
+    client = client_for(cast[username])
+    panels = client.get("/").context["panels"]
+    assert panels
+    for panel in panels:
+        listed = client.get(panel.url).context["paginator"].count
+        assert (panel.title, listed) == (panel.title, panel.count)
+
+
+def test_expiring_panel_counts_agreements_ending_within_three_months(cast, client_for, agreements_of_all_kinds):
+    panels = client_for(cast.b01_officer).get("/").context["panels"]
+    expiring = [p for p in panels if p.tone == "warning"]
+    assert [p.count for p in expiring] == [1]

@@ -1,0 +1,164 @@
+"""seed_demo: the contract's demo organisation and accounts, and running it twice changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+
+from supervision.models import Agreement, AgreementStatusChange, AuditEvent, Institution, OrgUnit, RoleAssignment, User
+
+# The contract's table (contract.md §Demo organisation), written out here rather than read from the code.
+UNITS = {
+    "CITY": "city",
+    "ENF": "division",
+    "MON": "division",
+    "FUND": "division",
+    "FSS": "division",
+    "B01": "branch",
+    "B02": "branch",
+    "B03": "branch",
+    "B01S": "subcentre",
+    "B02S": "subcentre",
+    "B03S": "subcentre",
+}
+ACCOUNTS = {
+    "director": ("CITY", "director"),
+    "legal": ("CITY", "legal_reviewer"),
+    "enf_officer1": ("ENF", "officer"),
+    "enf_officer2": ("ENF", "officer"),
+    "enf_chief": ("ENF", "chief"),
+    "analyst": ("MON", "analyst"),
+    "fund_officer": ("FUND", "fund_officer"),
+    "auditor": ("CITY", "viewer"),
+    "b01_chief": ("B01", "chief"),
+    "b02_chief": ("B02", "chief"),
+    "b03_chief": ("B03", "chief"),
+    "b01_officer1": ("B01", "officer"),
+    "b01_officer2": ("B01", "officer"),
+    "b02_officer1": ("B02", "officer"),
+    "b02_officer2": ("B02", "officer"),
+    "b03_officer1": ("B03", "officer"),
+    "b03_officer2": ("B03", "officer"),
+    "b01_fund": ("B01S", "fund_officer"),
+    "supervisor1": (None, "supervisor"),
+    "supervisor2": (None, "supervisor"),
+}
+CERTIFIED = {name for name, (_unit, role) in ACCOUNTS.items() if role == "officer"}
+
+
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    # Seed once for the module inside a transaction rolled back at its end; each test runs in a savepoint
+    # of it (the setUpTestData pattern), so the suite stays fast.
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(_seeded_once, db):
+    return None
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (OrgUnit, User, RoleAssignment, Institution, Agreement, AgreementStatusChange, AuditEvent)
+    }
+
+
+def test_units_match_the_contract(seeded):
+    assert dict(OrgUnit.objects.values_list("code", "kind")) == UNITS
+
+
+def test_subcentres_sit_under_their_branches(seeded):
+    for branch in ("B01", "B02", "B03"):
+        assert OrgUnit.objects.get(code=f"{branch}S").parent.code == branch
+
+
+def test_divisions_and_branches_sit_under_the_city(seeded):
+    parents = set(OrgUnit.objects.exclude(kind__in=["city", "subcentre"]).values_list("parent__code", flat=True))
+    assert parents == {"CITY"}
+
+
+@pytest.mark.parametrize(("username", "unit_and_role"), ACCOUNTS.items())
+def test_account_has_its_role_in_its_unit(seeded, username, unit_and_role):
+    user = User.objects.get(username=username)
+    roles = [(a.unit.code if a.unit else None, a.role) for a in user.role_assignments]
+    assert roles == [unit_and_role]
+
+
+@pytest.mark.parametrize("username", [*ACCOUNTS, "admin"])
+def test_account_uses_the_demo_password(seeded, username):
+    user = User.objects.get(username=username)
+    assert user.is_active
+    assert user.check_password(settings.DEMO_PASSWORD)
+
+
+def test_admin_is_a_superuser_at_the_city(seeded):
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.primary_unit.code == "CITY"
+
+
+def test_only_admin_is_superuser(seeded):
+    assert list(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == ["admin"]
+
+
+@pytest.mark.parametrize("username", sorted(CERTIFIED))
+def test_officers_are_certified(seeded, username):
+    assert User.objects.get(username=username).has_valid_certificate()
+
+
+@pytest.mark.parametrize("branch", ["B01", "B02", "B03"])
+def test_each_branch_has_at_least_12_institutions(seeded, branch):
+    assert Institution.objects.filter(jurisdiction__code=branch).count() >= 12
+
+
+def test_every_institution_has_an_agreement(seeded):
+    assert not Institution.objects.filter(agreements__isnull=True).exists()
+
+
+def test_institutions_cover_each_hospital_level_clinics_and_pharmacies(seeded):
+    for branch in ("B01", "B02", "B03"):
+        institutions = Institution.objects.filter(jurisdiction__code=branch)
+        assert {i.level for i in institutions if i.kind == "hospital"} == {"1", "2", "3"}
+        assert {"primary", "village_clinic", "pharmacy"} <= {i.kind for i in institutions}
+
+
+def test_agreements_lie_in_their_institutions_jurisdiction(seeded):
+    assert all(
+        a.jurisdiction_id == a.institution.jurisdiction_id for a in Agreement.objects.select_related("institution")
+    )
+
+
+def test_seeded_data_passes_model_validation(seeded):
+    for institution in Institution.objects.all():
+        institution.full_clean()
+
+
+def test_seeded_writes_are_audited(seeded):
+    assert (
+        AuditEvent.objects.filter(verb="create", content_type__model="institution").count()
+        == Institution.objects.count()
+    )
+
+
+def test_seeded_staff_see_their_own_branch(seeded):
+    b02_chief = User.objects.get(username="b02_chief")
+    assert set(Institution.objects.visible_to(b02_chief).values_list("jurisdiction__code", flat=True)) == {"B02"}
+
+
+def test_second_run_creates_nothing(seeded):
+    before = _counts()
+    call_command("seed_demo", stdout=StringIO())
+    assert _counts() == before
+
+
+def test_second_run_changes_no_agreement_status(seeded):
+    before = dict(Agreement.objects.values_list("number", "status"))
+    call_command("seed_demo", stdout=StringIO())
+    assert dict(Agreement.objects.values_list("number", "status")) == before
