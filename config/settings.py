@@ -103,7 +103,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker and the web server use the file at the same time.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            # Take the write lock when a transaction starts, so two actions on one case are serialised
+            # (SQLite ignores SELECT … FOR UPDATE).
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -159,6 +165,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# Statutory clocks (domain §4; law-reference §1.2). Working-day clocks use the admin-maintained calendar.
+PROCEDURE_CLOCKS = {
+    "filing_working_days": env_int("CLOCK_FILING_WORKING_DAYS", 15),
+    "decision_days": env_int("CLOCK_DECISION_DAYS", 90),
+    "extension_days": env_int("CLOCK_EXTENSION_DAYS", 30),
+    "hearing_request_working_days": env_int("CLOCK_HEARING_REQUEST_WORKING_DAYS", 5),
+    "hearing_notice_days": env_int("CLOCK_HEARING_NOTICE_DAYS", 7),
+    "service_working_days": env_int("CLOCK_SERVICE_WORKING_DAYS", 7),
+    "payment_days": env_int("CLOCK_PAYMENT_DAYS", 15),
+    "surcharge_rate": env_str("CLOCK_SURCHARGE_RATE", "0.03"),
+    "due_soon_days": env_int("CLOCK_DUE_SOON_DAYS", 5),
+    "escalate_to_director_days": env_int("CLOCK_ESCALATE_DAYS", 10),
+}
 
 # Demo accounts all share this password (contract).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")

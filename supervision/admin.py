@@ -114,6 +114,8 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
                     after=audit.snapshot(assignment),
                 )
             formset.save_m2m()
+            for unit in {a.unit for a in instances if a.unit_id}:
+                services.unit_group_sync(unit)
 
 
 @admin.register(Institution)

@@ -509,3 +509,8 @@ class AgreementUserObjectPermission(UserObjectPermissionBase):
 
 class AgreementGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="group_grants")
+
+
+# Models kept in their own modules, registered here so the app loads them.
+from supervision.numbering import NumberSequence  # noqa: E402, F401
+from supervision.workdays import CalendarDay  # noqa: E402, F401

@@ -84,6 +84,8 @@ def role_assign(*, user: User, role: str, unit: OrgUnit | None, by: User | None,
     assignment.full_clean()
     assignment.save()
     user.forget_roles()
+    if unit is not None:
+        unit_group_sync(unit)
     audit.record(
         actor=by, verb="grant_role", obj=user, after={"role": role, "unit": unit.code if unit else None}, reason=reason
     )
@@ -95,6 +97,8 @@ def role_revoke(*, assignment: RoleAssignment, by: User | None, reason: str = ""
     assignment.is_active = False
     assignment.save(update_fields=["is_active"])
     assignment.user.forget_roles()
+    if assignment.unit_id:
+        unit_group_sync(assignment.unit)
     audit.record(
         actor=by,
         verb="revoke_role",
@@ -103,6 +107,20 @@ def role_revoke(*, assignment: RoleAssignment, by: User | None, reason: str = ""
         reason=reason,
     )
     return assignment
+
+
+def unit_group_sync(unit: OrgUnit) -> Group:
+    """The auth group standing for "the staff of this unit", its members set from active roles.
+
+    Grants that must follow a unit rather than named people (a branch keeping sight of a case the city
+    took over) are made to this group.
+    """
+    from supervision.models import SCOPE_ROLES
+
+    group, _created = Group.objects.get_or_create(name=f"unit:{unit.code}")
+    holders = User.objects.filter(roles__unit=unit, roles__is_active=True, roles__role__in=SCOPE_ROLES).distinct()
+    group.user_set.set(holders)
+    return group
 
 
 # --- Institutions and agreements ----------------------------------------------------------------------
@@ -254,6 +272,18 @@ def agreement_set_status(
         reason=reason,
     )
     return current
+
+
+# Other apps add daily agreement jobs here (e.g. ending suspensions); refresh_agreements runs them first.
+AGREEMENT_REFRESH_HOOKS: list = []
+
+
+def agreements_refresh(*, today: date | None = None) -> dict[str, int]:
+    """The daily agreement job: registered hooks (ending suspensions), then expiry."""
+    today = today or timezone.localdate()
+    counts = {hook.__name__: hook(today=today) for hook in AGREEMENT_REFRESH_HOOKS}
+    counts["agreements_expire"] = agreements_expire(today=today)
+    return counts
 
 
 def agreements_expire(*, today: date | None = None) -> int:

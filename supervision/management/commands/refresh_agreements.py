@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from supervision.services import agreements_expire
+from supervision.services import agreements_refresh
 
 
 class Command(BaseCommand):
-    help = "Expire service agreements past their end date. Meant for a daily cron job."
+    help = "End suspensions that are due and expire agreements past their end date. Run daily from cron."
 
     def handle(self, *args, **options):
-        count = agreements_expire()
-        self.stdout.write(f"{count} agreement(s) expired.")
+        for job, count in agreements_refresh().items():
+            self.stdout.write(f"{job}: {count}")

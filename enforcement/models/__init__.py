@@ -1,0 +1,46 @@
+"""Enforcement models: rules as data, cases and their records, agreement actions."""
+
+from enforcement.models.agreement_actions import (
+    AgreementAction,
+    AgreementActionGroupObjectPermission,
+    AgreementActionUserObjectPermission,
+)
+from enforcement.models.cases import (
+    OPEN_STATES,
+    Case,
+    CaseEvent,
+    CaseGroupObjectPermission,
+    CaseOfficer,
+    CaseState,
+    CaseUserObjectPermission,
+    Discussion,
+    Evidence,
+    Payment,
+    ProposedPenalty,
+    Recusal,
+    Report,
+)
+from enforcement.models.rules import DiscretionBand, PenaltyRule, Thresholds, ViolationType
+
+__all__ = [
+    "OPEN_STATES",
+    "AgreementAction",
+    "AgreementActionGroupObjectPermission",
+    "AgreementActionUserObjectPermission",
+    "Case",
+    "CaseEvent",
+    "CaseGroupObjectPermission",
+    "CaseOfficer",
+    "CaseState",
+    "CaseUserObjectPermission",
+    "DiscretionBand",
+    "Discussion",
+    "Evidence",
+    "Payment",
+    "PenaltyRule",
+    "ProposedPenalty",
+    "Recusal",
+    "Report",
+    "Thresholds",
+    "ViolationType",
+]

@@ -1,0 +1,20 @@
+"""Enforcement's named permissions: one per procedure action (from the table), plus viewing and exporting."""
+
+from enforcement.procedure import ACTIONS
+from supervision.models import Role
+from supervision.permissions import STAFF, register
+
+register(
+    {
+        "enforcement.view_case": STAFF,
+        "enforcement.add_case": {Role.OFFICER},
+        "enforcement.export_case": STAFF,
+        "enforcement.view_penaltyrule": STAFF,
+        "enforcement.view_agreementaction": STAFF,
+        "enforcement.add_agreementaction": {Role.FUND_OFFICER, Role.OFFICER, Role.CHIEF},
+        "enforcement.approve_agreementaction": {Role.CHIEF, Role.DIRECTOR},
+        "enforcement.apply_agreementaction": {Role.FUND_OFFICER, Role.CHIEF},
+        **{action.permission: action.roles for action in ACTIONS.values()},
+    },
+    unscoped={"enforcement.view_penaltyrule"},
+)

@@ -1,0 +1,21 @@
+"""Enforcement services: the case procedure and agreement actions."""
+
+from enforcement.services.agreement_actions import (
+    agreement_action_apply,
+    agreement_action_approve,
+    agreement_action_end_due,
+    agreement_action_propose,
+    agreement_action_reject,
+)
+from enforcement.services.cases import InvalidState, case_act, case_open
+
+__all__ = [
+    "InvalidState",
+    "agreement_action_apply",
+    "agreement_action_approve",
+    "agreement_action_end_due",
+    "agreement_action_propose",
+    "agreement_action_reject",
+    "case_act",
+    "case_open",
+]

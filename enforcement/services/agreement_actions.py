@@ -1,0 +1,180 @@
+"""Agreement actions (协议处理): propose → approve (chief; termination also the director) → apply.
+
+Applying a suspension or termination changes the agreement's status on its dates; suspensions end by
+themselves through ``agreement_action_end_due`` (daily: ``manage.py refresh_agreements``).
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enforcement.models import AgreementAction
+from enforcement.services.cases import InvalidState
+from supervision import audit
+from supervision.models import Agreement, Role, User
+from supervision.services import agreement_set_status
+
+A = AgreementAction
+SNAPSHOT = ["state", "starts_on", "ends_on", "amount", "chief_approved_by", "director_approved_by"]
+
+
+def _require(user, perm, obj):
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def suspensions_in_term(agreement: Agreement) -> int:
+    """Applied suspensions of this agreement (its term): two make termination eligible (Order No.2 Art 43)."""
+    return agreement.actions.filter(kind=A.Kind.SUSPEND, state__in=[A.State.APPLIED, A.State.ENDED]).count()
+
+
+def termination_grounds(agreement: Agreement) -> list[str]:
+    grounds = []
+    if suspensions_in_term(agreement) >= 2:
+        grounds.append(_("Two suspensions in this agreement term."))
+    return grounds
+
+
+@transaction.atomic
+def agreement_action_propose(
+    *,
+    by: User,
+    institution,
+    kind: str,
+    grounds: str,
+    agreement=None,
+    amount=0,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    case=None,
+) -> AgreementAction:
+    """Propose a measure; the agreement defaults to the institution's current one."""
+    agreement = agreement or institution.current_agreement
+    if agreement is None:
+        raise ValidationError({"agreement": _("The institution has no agreement.")})
+    action = AgreementAction(
+        kind=kind, institution=institution, agreement=agreement, jurisdiction_id=institution.jurisdiction_id,
+        grounds=(grounds or "").strip(), amount=amount or 0, starts_on=starts_on, ends_on=ends_on, case=case,
+        proposed_by=by,
+    )  # fmt: skip
+    if not action.grounds:
+        raise ValidationError({"grounds": _("State the grounds.")})
+    action.full_clean()
+    _require(by, "enforcement.add_agreementaction", action)
+    if kind in (A.Kind.SUSPEND, A.Kind.TERMINATE) and agreement.status not in (
+        Agreement.Status.ACTIVE, Agreement.Status.SUSPENDED
+    ):  # fmt: skip
+        raise ValidationError({"agreement": _("The agreement is %s.") % agreement.get_status_display()})
+    action.save()
+    audit.record(actor=by, verb="propose", obj=action, after=audit.snapshot(action, SNAPSHOT), reason=action.grounds)
+    return action
+
+
+def _locked(action) -> AgreementAction:
+    return AgreementAction.objects.select_for_update().select_related("agreement").get(pk=action.pk)
+
+
+@transaction.atomic
+def agreement_action_approve(*, action: AgreementAction, by: User, comment: str = "") -> AgreementAction:
+    """Chief approves; a termination then also needs the director. Nobody approves their own proposal."""
+    current = _locked(action)
+    _require(by, "enforcement.approve_agreementaction", current)
+    if current.proposed_by_id == by.pk:
+        raise PermissionDenied(_("Nobody approves their own proposal."))
+    before = audit.snapshot(current, SNAPSHOT)
+    if current.state == A.State.PROPOSED:
+        if not by.has_role(Role.CHIEF, Role.DIRECTOR):
+            raise PermissionDenied(_("Your role may not do this."))
+        current.chief_approved_by = by
+        current.state = A.State.CHIEF_APPROVED if current.needs_director else A.State.APPROVED
+        if current.needs_director and by.has_role(Role.DIRECTOR):
+            current.director_approved_by = by
+            current.state = A.State.APPROVED
+    elif current.state == A.State.CHIEF_APPROVED:
+        if not by.has_role(Role.DIRECTOR):
+            raise PermissionDenied(_("A termination is approved by the director as well."))
+        current.director_approved_by = by
+        current.state = A.State.APPROVED
+    else:
+        raise InvalidState(_("Only a proposed measure can be approved."))
+    if current.kind == A.Kind.TERMINATE and current.state == A.State.APPROVED:
+        if not termination_grounds(current.agreement) and not current.case_id:
+            # Without two suspensions, termination rests on another legal ground: it must be a case's outcome.
+            raise ValidationError({"kind": _("Termination needs two suspensions in the term or a related case.")})
+    current.decided_comment = comment
+    current.save()
+    audit.record(actor=by, verb="approve", obj=current, before=before, after=audit.snapshot(current, SNAPSHOT),
+                 reason=comment)  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def agreement_action_reject(*, action: AgreementAction, by: User, comment: str) -> AgreementAction:
+    current = _locked(action)
+    _require(by, "enforcement.approve_agreementaction", current)
+    if current.state not in (A.State.PROPOSED, A.State.CHIEF_APPROVED):
+        raise InvalidState(_("Only a proposed measure can be rejected."))
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Give the reason.")})
+    before = audit.snapshot(current, SNAPSHOT)
+    current.state, current.decided_comment = A.State.REJECTED, comment
+    current.save()
+    audit.record(actor=by, verb="reject", obj=current, before=before, after=audit.snapshot(current, SNAPSHOT),
+                 reason=comment)  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def agreement_action_apply(*, action: AgreementAction, by: User, today: date | None = None) -> AgreementAction:
+    """Apply an approved measure; suspension and termination change the agreement's status."""
+    today = today or timezone.localdate()
+    current = _locked(action)
+    _require(by, "enforcement.apply_agreementaction", current)
+    if current.state != A.State.APPROVED:
+        raise InvalidState(_("Only an approved measure can be applied."))
+    before = audit.snapshot(current, SNAPSHOT)
+    cause = f"agreement-action:{current.pk}"
+    if current.kind == A.Kind.SUSPEND:
+        agreement_set_status(agreement=current.agreement, to_status=Agreement.Status.SUSPENDED,
+                             effective_on=current.starts_on, by=by, reason=current.grounds, cause=cause)  # fmt: skip
+    elif current.kind == A.Kind.TERMINATE:
+        agreement_set_status(agreement=current.agreement, to_status=Agreement.Status.TERMINATED,
+                             effective_on=current.starts_on, by=by, reason=current.grounds, cause=cause)  # fmt: skip
+    current.state = A.State.APPLIED
+    current.applied_at = timezone.now()
+    current.save()
+    audit.record(actor=by, verb="apply", obj=current, before=before, after=audit.snapshot(current, SNAPSHOT))
+    if current.kind == A.Kind.SUSPEND and current.ends_on <= today:
+        _end(current, today)
+    return current
+
+
+def _end(action: AgreementAction, today: date) -> None:
+    agreement = Agreement.objects.get(pk=action.agreement_id)
+    if agreement.status == Agreement.Status.SUSPENDED:
+        # Resume if still in its period, otherwise the agreement ends with the suspension (Order No.2 Art 42).
+        target = Agreement.Status.ACTIVE if agreement.valid_to >= today else Agreement.Status.EXPIRED
+        agreement_set_status(agreement=agreement, to_status=target, effective_on=action.ends_on, by=None,
+                             reason=audit.official_text("The suspension has ended."),
+                             cause=f"agreement-action:{action.pk}")  # fmt: skip
+    before = audit.snapshot(action, SNAPSHOT)
+    action.state, action.ended_at = A.State.ENDED, timezone.now()
+    action.save(update_fields=["state", "ended_at"])
+    audit.record(actor=None, verb="end", obj=action, before=before, after=audit.snapshot(action, SNAPSHOT))
+
+
+def agreement_action_end_due(*, today: date | None = None) -> int:
+    """End applied suspensions whose end date has come (daily, from ``manage.py refresh_agreements``)."""
+    today = today or timezone.localdate()
+    due = AgreementAction.objects.filter(kind=A.Kind.SUSPEND, state=A.State.APPLIED, ends_on__lte=today)
+    count = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            action = AgreementAction.objects.select_for_update().get(pk=pk)
+            if action.state == A.State.APPLIED:
+                _end(action, today)
+                count += 1
+    return count
