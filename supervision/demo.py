@@ -219,9 +219,16 @@ def _seed_agreement(institution: Institution, chief: User, serial: int, today: d
         )
 
 
+# Other apps add their demo data here (called in order after the organisation exists); each returns counts.
+SEEDERS: list = []
+
+
 @transaction.atomic
 def seed() -> dict:
     units = seed_units()
     users = seed_accounts(units)
     institutions = seed_institutions(units, users)
-    return {"units": len(units), "users": len(users), "institutions": len(institutions)}
+    counts = {"units": len(units), "users": len(users), "institutions": len(institutions)}
+    for seeder in SEEDERS:
+        counts.update(seeder(units=units, users=users, institutions=institutions))
+    return counts

@@ -1,0 +1,56 @@
+"""FilterSets shared by the case and agreement-action pages, their exports and the API."""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.models import AgreementAction, Case, CaseState, ViolationType
+from supervision.filters import ScopedFilterSet, SearchFilter
+from supervision.models import OrgUnit
+
+
+class CaseFilter(ScopedFilterSet):
+    q = SearchFilter(fields=("number", "title", "party_name", "institution__name", "institution__code"))
+    state = django_filters.MultipleChoiceFilter(choices=CaseState.choices, label=_("State"))
+    branch = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH), method="filter_branch", label=_("Branch")
+    )
+    officer = django_filters.NumberFilter(method="filter_officer", label=_("Officer (user id)"))
+    institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
+    violation_code = django_filters.ModelChoiceFilter(
+        queryset=ViolationType.objects.all(), to_field_name="code", field_name="violation_types",
+        label=_("Violation code"),
+    )  # fmt: skip
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
+    opened = django_filters.DateFromToRangeFilter(field_name="opened_at__date", label=_("Opened"))
+    decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("Decided"))
+
+    class Meta:
+        model = Case
+        fields = ["q", "jurisdiction", "branch", "state", "officer", "institution", "violation_code", "overdue"]
+
+    def filter_branch(self, qs, name, value):
+        return qs.in_subtree(value) if value else qs
+
+    def filter_officer(self, qs, name, value):
+        return qs.filter(assignments__user_id=value) if value else qs
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        overdue = qs.overdue(timezone.localdate())
+        return overdue if value else qs.exclude(pk__in=overdue.values("pk"))
+
+
+class AgreementActionFilter(ScopedFilterSet):
+    q = SearchFilter(fields=("institution__name", "institution__code", "grounds"))
+    kind = django_filters.ChoiceFilter(choices=AgreementAction.Kind.choices, label=_("Kind"))
+    state = django_filters.ChoiceFilter(choices=AgreementAction.State.choices, label=_("State"))
+    status = django_filters.ChoiceFilter(field_name="state", choices=AgreementAction.State.choices, label=_("State"))
+    institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
+    starts_on = django_filters.DateFromToRangeFilter(label=_("Starts on"))
+
+    class Meta:
+        model = AgreementAction
+        fields = ["q", "jurisdiction", "kind", "state", "institution", "starts_on"]
