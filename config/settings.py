@@ -180,6 +180,9 @@ PROCEDURE_CLOCKS = {
     "escalate_to_director_days": env_int("CLOCK_ESCALATE_DAYS", 10),
 }
 
+# Demo data of the apps after the organisation (seed_demo), in dependency order.
+DEMO_SEEDERS = ["supervision.demo.seed_calendar", "enforcement.demo.seed"]
+
 # Demo accounts all share this password (contract).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")
 

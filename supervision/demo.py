@@ -5,10 +5,12 @@ services, so the demo data has the same audit trail real data would.
 """
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from supervision import services
 from supervision.models import Agreement, Institution, OrgUnit, Role, RoleAssignment, User
@@ -219,16 +221,24 @@ def _seed_agreement(institution: Institution, chief: User, serial: int, today: d
         )
 
 
-# Other apps add their demo data here (called in order after the organisation exists); each returns counts.
-SEEDERS: list = []
-
-
 @transaction.atomic
 def seed() -> dict:
     units = seed_units()
     users = seed_accounts(units)
     institutions = seed_institutions(units, users)
     counts = {"units": len(units), "users": len(users), "institutions": len(institutions)}
-    for seeder in SEEDERS:
-        counts.update(seeder(units=units, users=users, institutions=institutions))
+    # Other apps' demo data (settings.DEMO_SEEDERS, in order), each returning its counts.
+    for path in settings.DEMO_SEEDERS:
+        counts.update(import_string(path)(units=units, users=users, institutions=institutions))
     return counts
+
+
+DEMO_CALENDAR = Path(__file__).parent / "data" / "calendar-demo-2025-2026.csv"
+
+
+def seed_calendar(**_context) -> dict:
+    """Demo public holidays and make-up days. Production calendars are imported by administrators from
+    the State Council's yearly notice (``manage.py import_calendar FILE``); this file is demo data."""
+    from supervision.workdays import import_calendar_csv
+
+    return {"calendar days": import_calendar_csv(DEMO_CALENDAR.read_bytes())}
