@@ -210,6 +210,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name across resources get one stable name each.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "enforcement.models.CaseState",
+        "AgreementActionStateEnum": "enforcement.models.AgreementAction.State",
+    },
 }
 
 TASKS = {

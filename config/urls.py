@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("", include("supervision.urls")),
+    path("", include("enforcement.urls")),
 ]
 
 if settings.DEBUG:

@@ -155,9 +155,10 @@ def _seed_branch(branch: OrgUnit, users: dict, today: date) -> int:
         title = pattern.format(inst=institution.name)
         if Case.objects.filter(jurisdiction=branch, title=title).exists():
             continue
-        received = today - timedelta(days=40 if variant == "overdue" else (150 if variant == "late" else 80))
-        if state == "filing" and variant != "overdue":
-            received = today - timedelta(days=3)
+        # The lead comes before the filing (start + 5 days in _build); a filing case waits on its lead.
+        received = today - timedelta(days=150 if variant in ("overdue", "late") else 80)
+        if state == "filing":
+            received = today - timedelta(days=40 if variant == "overdue" else 3)
         case = case_open(by=people["officer1"], title=title, institution=institution, violation_codes=codes,
                          amount_involved=D(amount), lead_received_on=received,
                          facts="医保智能监管系统筛查发现异常结算数据，经初步核查存在违规嫌疑。")  # fmt: skip

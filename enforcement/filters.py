@@ -4,8 +4,11 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from enforcement.models import AgreementAction, Case, CaseState, ViolationType
+from enforcement.queues import AGREEMENT_ACTION_QUEUES, CASE_QUEUES, apply_queue
 from supervision.filters import ScopedFilterSet, SearchFilter
 from supervision.models import OrgUnit
 
@@ -25,11 +28,16 @@ class CaseFilter(ScopedFilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
     opened = django_filters.DateFromToRangeFilter(field_name="opened_at__date", label=_("Opened"))
     decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("Decided"))
+    # The home page's panels link here with ?queue=<name>; the same function counts the panel.
+    queue = django_filters.ChoiceFilter(
+        choices=[(k, label) for k, (label, _f) in CASE_QUEUES.items()], method="filter_queue", label=_("Work queue")
+    )
 
     class Meta:
         model = Case
         fields = ["q", "jurisdiction", "branch", "state", "officer", "institution", "violation_code", "overdue"]
 
+    @extend_schema_field(OpenApiTypes.INT)  # the query parameter is the branch's unit id
     def filter_branch(self, qs, name, value):
         return qs.in_subtree(value) if value else qs
 
@@ -42,6 +50,9 @@ class CaseFilter(ScopedFilterSet):
         overdue = qs.overdue(timezone.localdate())
         return overdue if value else qs.exclude(pk__in=overdue.values("pk"))
 
+    def filter_queue(self, qs, name, value):
+        return apply_queue(CASE_QUEUES, value, qs, getattr(self.request, "user", None)) if value else qs
+
 
 class AgreementActionFilter(ScopedFilterSet):
     q = SearchFilter(fields=("institution__name", "institution__code", "grounds"))
@@ -50,7 +61,16 @@ class AgreementActionFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(field_name="state", choices=AgreementAction.State.choices, label=_("State"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     starts_on = django_filters.DateFromToRangeFilter(label=_("Starts on"))
+    queue = django_filters.ChoiceFilter(
+        choices=[(k, label) for k, (label, _f) in AGREEMENT_ACTION_QUEUES.items()],
+        method="filter_queue",
+        label=_("Work queue"),
+    )
 
     class Meta:
         model = AgreementAction
         fields = ["q", "jurisdiction", "kind", "state", "institution", "starts_on"]
+
+    def filter_queue(self, qs, name, value):
+        user = getattr(self.request, "user", None)
+        return apply_queue(AGREEMENT_ACTION_QUEUES, value, qs, user) if value else qs

@@ -49,15 +49,18 @@ ACTIONS: dict[str, Action] = {
            help=_("Assign at least two officers with valid certificates; starts the 90-day decision clock.")),
         _a("reject_filing", _("Do not file"), {S.FILING}, S.NOT_FILED, {CHIEF}, comment_required=True,
            style="outline-danger"),
-        _a("assign_officers", _("Assign officers"), {S.FILING, S.INVESTIGATING}, None, {CHIEF},
+        # Every state in which an assigned officer still has to act: a recusal or a take-over by the city
+        # can leave the case without a team that may act, and only a new assignment completes it again.
+        _a("assign_officers", _("Assign officers"), OPEN_STATES | {S.CLOSED}, None, {CHIEF},
            changes_state=False, style="outline-secondary"),
         _a("declare_recusal", _("Record a recusal"), OPEN_STATES, None, {CHIEF, DIRECTOR}, comment_required=True,
            changes_state=False, style="outline-secondary",
            help=_("An officer with a conflict of interest withdraws (回避); they are removed from the case.")),
         _a("submit_report", _("Submit investigation report"), {S.INVESTIGATING}, S.REVIEWING, {OFFICER},
            assigned_only=True, help=_("Proposed outcome with the articles and amounts.")),
-        _a("return", _("Return for more investigation"), {S.REVIEWING, S.LEGAL_REVIEW}, S.INVESTIGATING,
-           {CHIEF, LEGAL}, comment_required=True, style="outline-danger"),
+        # Also after the notice: the party's statement may call for more investigation (then APL Art 45 holds).
+        _a("return", _("Return for more investigation"), {S.REVIEWING, S.LEGAL_REVIEW, S.NOTIFIED, S.DECIDING},
+           S.INVESTIGATING, {CHIEF, LEGAL}, comment_required=True, style="outline-danger"),
         _a("approve_report", _("Approve report"), {S.REVIEWING}, None, {CHIEF},
            help=_("Goes to legal review when a legal-review trigger holds.")),
         _a("pass_legal_review", _("Pass legal review"), {S.LEGAL_REVIEW}, S.NOTIFYING, {LEGAL}, comment_required=True),
@@ -93,13 +96,18 @@ ACTIONS: dict[str, Action] = {
 }  # fmt: skip
 
 
-def available_actions(case, user) -> list[Action]:
-    """The actions ``user`` may take on ``case`` now (state and role; guards are checked on submit)."""
+def available_actions(case, user, *, has_perm=None) -> list[Action]:
+    """The actions ``user`` may take on ``case`` now (state and role; guards are checked on submit).
+
+    ``has_perm(perm, case)`` defaults to ``user.has_perm``; a list passes a checker that read the page's grants
+    at once (``supervision.permissions.object_perm_checker``) so that no row costs a query.
+    """
+    has_perm = has_perm or user.has_perm
     result = []
     for action in ACTIONS.values():
         if case.state not in action.sources:
             continue
-        if not user.has_perm(action.permission, case):
+        if not has_perm(action.permission, case):
             continue
         if action.assigned_only and not _assigned_or_other_role(case, user, action):
             continue
@@ -112,4 +120,5 @@ def _assigned_or_other_role(case, user, action) -> bool:
     other_roles = action.roles - {str(Role.OFFICER)}
     if other_roles and user.has_role(*other_roles):
         return True
-    return case.assignments.filter(user=user).exists()
+    # all() rather than filter(): uses the assignments a list prefetched.
+    return any(a.user_id == user.pk for a in case.assignments.all())

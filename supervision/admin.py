@@ -15,6 +15,7 @@ from supervision.models import (
     RoleAssignment,
     User,
 )
+from supervision.workdays import CalendarDay
 
 
 class SuperuserOnlyMixin:
@@ -144,6 +145,17 @@ class AgreementAdmin(AuditedAdmin):
     list_select_related = ["institution", "jurisdiction"]
     readonly_fields = ["status"]  # status changes only through agreement actions and expiry
     inlines = [AgreementStatusChangeInline]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    """Public holidays and make-up working days (调休); a year's notice is loaded with
+    ``manage.py import_calendar FILE``."""
+
+    list_display = ["day", "kind", "name"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    date_hierarchy = "day"
 
 
 @admin.register(AuditEvent)

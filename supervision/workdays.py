@@ -90,6 +90,7 @@ def import_calendar_csv(data: bytes) -> int:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or not {"date", "kind"} <= {f.strip() for f in reader.fieldnames}:
         raise ValidationError(_("The header row must contain date,kind (and optionally name)."))
+    reader.fieldnames = [f.strip() for f in reader.fieldnames]  # rows are read by the stripped names
     for number, row in enumerate(reader, start=2):
         raw_day, raw_kind = (row.get("date") or "").strip(), (row.get("kind") or "").strip()
         try:

@@ -69,3 +69,39 @@ class AgreementFactory(factory.django.DjangoModelFactory):
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+# --- Enforcement (added with the enforcement API) ------------------------------------------------------
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case in ``filing`` against an institution, written directly (no event or audit row): for fixtures
+    that only need a case to exist in a jurisdiction. Use ``services.case_open`` to test the procedure."""
+
+    class Meta:
+        model = "enforcement.Case"
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(lambda n: f"T-2026-{n:05d}")
+    title = factory.Sequence(lambda n: f"测试案件{n}")
+    institution = factory.SubFactory(InstitutionFactory)
+    jurisdiction = factory.LazyAttribute(lambda o: o.institution.jurisdiction)
+    party_name = factory.LazyAttribute(lambda o: o.institution.name)
+    amount_involved = 10000
+    lead_received_on = date(2026, 1, 5)
+    filing_due = date(2026, 1, 26)
+    opened_by = factory.SubFactory(UserFactory)
+
+
+class AgreementActionFactory(factory.django.DjangoModelFactory):
+    """A proposed interview (约谈) under the institution's agreement."""
+
+    class Meta:
+        model = "enforcement.AgreementAction"
+
+    kind = "interview"
+    agreement = factory.SubFactory(AgreementFactory)
+    institution = factory.LazyAttribute(lambda o: o.agreement.institution)
+    jurisdiction = factory.LazyAttribute(lambda o: o.agreement.jurisdiction)
+    grounds = "测试依据"
+    proposed_by = factory.SubFactory(UserFactory)

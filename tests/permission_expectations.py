@@ -17,6 +17,10 @@ B02 = {"b02_chief", "b02_officer"}
 STAFF = CITY_WIDE | B01 | B02
 EVERYONE = STAFF | {"supervisor", "admin", "norole"}
 CHANGERS = {"enf_chief", "fund_officer", "b01_chief", "b01_fund", "b02_chief"}  # chief, fund_officer
+# Enforcement pages: cast members by role.
+OFFICERS = {"enf_officer", "b01_officer", "b02_officer"}
+CHIEFS = {"enf_chief", "b01_chief", "b02_chief"}
+FUND_OFFICERS = {"fund_officer", "b01_fund"}
 
 
 def sees(username: str, model: str, branch: str) -> bool:
@@ -32,7 +36,7 @@ def sees(username: str, model: str, branch: str) -> bool:
     if username in B02:
         return branch == "B02"
     if username == "supervisor":
-        return model == "institution"  # the public register
+        return model == "institution"  # the public register (never a case or an agreement action)
     return False
 
 
@@ -70,6 +74,23 @@ ROUTES: dict[str, Route] = {
     "supervision:agreement-create": r(CHANGERS, obj="institution"),
     "supervision:agreement-list": r(STAFF),
     "supervision:agreement-detail": r(STAFF, obj="agreement"),
+    # --- Enforcement pages (enforcement/urls.py) ---
+    "enforcement:case-list": r(STAFF),
+    "enforcement:case-export": r(STAFF),
+    "enforcement:case-create": r(OFFICERS),
+    "enforcement:case-detail": r(STAFF, obj="case"),
+    # GET of one action's page; the sweep fills <action> with approve_filing (its cases are in filing).
+    "enforcement:case-act": r(CHIEFS, obj="case"),
+    "enforcement:agreementaction-list": r(STAFF),
+    "enforcement:agreementaction-create": r(OFFICERS | CHIEFS | FUND_OFFICERS),
+    "enforcement:agreementaction-detail": r(STAFF, obj="agreementaction"),
+    # POST-only steps, swept with a bare POST: whoever may take the step is sent back to the measure's page
+    # (302: done, or refused with a message for the state or a missing reason); others 403, out of scope 404.
+    "enforcement:agreementaction-approve": r(CHIEFS | {"director"}, obj="agreementaction", method="post", ok=302),
+    "enforcement:agreementaction-reject": r(CHIEFS | {"director"}, obj="agreementaction", method="post", ok=302),
+    "enforcement:agreementaction-apply": r(CHIEFS | FUND_OFFICERS, obj="agreementaction", method="post", ok=302),
+    "enforcement:penaltyrule-list": r(STAFF),
+    # --- end of enforcement pages ---
     # API
     "api-token": Route(fixed=405, api=True),  # POST only
     "api-schema": Route(fixed=200, api=True),
@@ -81,6 +102,17 @@ ROUTES: dict[str, Route] = {
     "institution-detail": r(STAFF | {"supervisor"}, api=True, obj="institution"),
     "agreement-list": r(STAFF, api=True),
     "agreement-detail": r(STAFF, api=True, obj="agreement"),
+    # Enforcement API (enforcement/api.py). Supervisors, the administrator and users without a role get 403.
+    "case-list": r(STAFF, api=True),
+    "case-detail": r(STAFF, api=True, obj="case"),
+    "case-actions": r(STAFF, api=True, obj="case"),  # GET lists the caller's available actions; POST acts
+    "case-events": r(STAFF, api=True, obj="case"),
+    "agreementaction-list": r(STAFF, api=True),
+    "agreementaction-detail": r(STAFF, api=True, obj="agreementaction"),
+    # POST only: a GET is 405 once the caller may read the record (out of scope or absent is still 404).
+    "agreementaction-approve": r(STAFF, api=True, obj="agreementaction", ok=405),
+    "agreementaction-reject": r(STAFF, api=True, obj="agreementaction", ok=405),
+    "agreementaction-apply": r(STAFF, api=True, obj="agreementaction", ok=405),
 }
 
 # Route-name prefixes covered by a rule instead of one entry each.

@@ -1,11 +1,13 @@
 """Route-by-role permission sweep: every named route in the URLconf, as every member of the cast, on
 objects in and out of scope, against the explicit table in tests/permission_expectations.py."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from tests.factories import AgreementFactory, InstitutionFactory
+from tests.factories import AgreementActionFactory, AgreementFactory, CaseFactory, InstitutionFactory
 from tests.permission_expectations import PREFIX_RULES, ROUTES, expected
 
 ALL_USERS = [
@@ -72,6 +74,12 @@ def objects(org):
         "institution": {"B01": b01, "B02": b02},
         "agreement": {"B01": AgreementFactory(institution=b01), "B02": AgreementFactory(institution=b02)},
         "orgunit": {"B01": org.b01, "B02": org.b02},
+        # Enforcement: a case and an agreement action in each branch.
+        "case": {"B01": CaseFactory(institution=b01), "B02": CaseFactory(institution=b02)},
+        "agreementaction": {
+            "B01": AgreementActionFactory(agreement__institution=b01),
+            "B02": AgreementActionFactory(agreement__institution=b02),
+        },
     }
 
 
@@ -82,6 +90,9 @@ def _url(name, params, obj):
             kwargs["pk"] = obj.pk
         elif param == "format":
             kwargs["format"] = "json"
+        elif param == "action":
+            # The case action pages (enforcement:case-act): the sweep's cases are in ``filing``.
+            kwargs["action"] = "approve_filing"
         else:
             raise AssertionError(f"{name}: the sweep does not know how to fill <{param}>")
     return reverse(name, kwargs=kwargs)
@@ -124,7 +135,7 @@ def test_missing_object_is_404_like_out_of_scope(cast, objects):
     for name, route in ROUTES.items():
         if not route.obj:
             continue
-        url = reverse(name, kwargs={"pk": 987654})
+        url = _url(name, all_routes()[name] - {"format"}, SimpleNamespace(pk=987654))
         client = APIClient()
         client.force_login(cast["b01_chief"] if "b01_chief" in route.roles else cast["director"])
         assert client.get(url).status_code == 404, name

@@ -7,7 +7,7 @@ from enforcement.services.agreement_actions import (
     agreement_action_propose,
     agreement_action_reject,
 )
-from enforcement.services.cases import InvalidState, case_act, case_open
+from enforcement.services.cases import InvalidState, case_act, case_check_action, case_open
 
 __all__ = [
     "InvalidState",
@@ -17,5 +17,6 @@ __all__ = [
     "agreement_action_propose",
     "agreement_action_reject",
     "case_act",
+    "case_check_action",
     "case_open",
 ]

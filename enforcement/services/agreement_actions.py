@@ -86,13 +86,12 @@ def agreement_action_approve(*, action: AgreementAction, by: User, comment: str 
         raise PermissionDenied(_("Nobody approves their own proposal."))
     before = audit.snapshot(current, SNAPSHOT)
     if current.state == A.State.PROPOSED:
-        if not by.has_role(Role.CHIEF, Role.DIRECTOR):
-            raise PermissionDenied(_("Your role may not do this."))
+        # A termination is approved by the chief first and then by the director: two signatures.
+        allowed = (Role.CHIEF,) if current.needs_director else (Role.CHIEF, Role.DIRECTOR)
+        if not by.has_role(*allowed):
+            raise PermissionDenied(_("The chief approves first."))
         current.chief_approved_by = by
         current.state = A.State.CHIEF_APPROVED if current.needs_director else A.State.APPROVED
-        if current.needs_director and by.has_role(Role.DIRECTOR):
-            current.director_approved_by = by
-            current.state = A.State.APPROVED
     elif current.state == A.State.CHIEF_APPROVED:
         if not by.has_role(Role.DIRECTOR):
             raise PermissionDenied(_("A termination is approved by the director as well."))
@@ -136,13 +135,8 @@ def agreement_action_apply(*, action: AgreementAction, by: User, today: date | N
     if current.state != A.State.APPROVED:
         raise InvalidState(_("Only an approved measure can be applied."))
     before = audit.snapshot(current, SNAPSHOT)
-    cause = f"agreement-action:{current.pk}"
-    if current.kind == A.Kind.SUSPEND:
-        agreement_set_status(agreement=current.agreement, to_status=Agreement.Status.SUSPENDED,
-                             effective_on=current.starts_on, by=by, reason=current.grounds, cause=cause)  # fmt: skip
-    elif current.kind == A.Kind.TERMINATE:
-        agreement_set_status(agreement=current.agreement, to_status=Agreement.Status.TERMINATED,
-                             effective_on=current.starts_on, by=by, reason=current.grounds, cause=cause)  # fmt: skip
+    if current.starts_on is None or current.starts_on <= today:
+        _start(current, by)
     current.state = A.State.APPLIED
     current.applied_at = timezone.now()
     current.save()
@@ -150,6 +144,22 @@ def agreement_action_apply(*, action: AgreementAction, by: User, today: date | N
     if current.kind == A.Kind.SUSPEND and current.ends_on <= today:
         _end(current, today)
     return current
+
+
+STATUS_OF = {A.Kind.SUSPEND: Agreement.Status.SUSPENDED, A.Kind.TERMINATE: Agreement.Status.TERMINATED}
+
+
+def _start(action: AgreementAction, by: User | None) -> None:
+    """Put a suspension or termination into effect on the agreement (on or after its start date)."""
+    target = STATUS_OF.get(action.kind)
+    if target is None:
+        return
+    agreement_set_status(agreement=action.agreement, to_status=target, effective_on=action.starts_on, by=by,
+                         reason=action.grounds, cause=f"agreement-action:{action.pk}")  # fmt: skip
+
+
+def _started(action: AgreementAction) -> bool:
+    return action.agreement.history.filter(cause=f"agreement-action:{action.pk}").exists()
 
 
 def _end(action: AgreementAction, today: date) -> None:
@@ -167,10 +177,18 @@ def _end(action: AgreementAction, today: date) -> None:
 
 
 def agreement_action_end_due(*, today: date | None = None) -> int:
-    """End applied suspensions whose end date has come (daily, from ``manage.py refresh_agreements``)."""
+    """Daily (``manage.py refresh_agreements``): put applied measures into effect on their start date and end
+    suspensions whose end date has come. Returns how many measures changed."""
     today = today or timezone.localdate()
-    due = AgreementAction.objects.filter(kind=A.Kind.SUSPEND, state=A.State.APPLIED, ends_on__lte=today)
     count = 0
+    pending = AgreementAction.objects.filter(kind__in=list(STATUS_OF), state=A.State.APPLIED, starts_on__lte=today)
+    for pk in list(pending.values_list("pk", flat=True)):
+        with transaction.atomic():
+            action = AgreementAction.objects.select_for_update().select_related("agreement").get(pk=pk)
+            if action.state == A.State.APPLIED and not _started(action):
+                _start(action, None)
+                count += 1
+    due = AgreementAction.objects.filter(kind=A.Kind.SUSPEND, state=A.State.APPLIED, ends_on__lte=today)
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
             action = AgreementAction.objects.select_for_update().get(pk=pk)

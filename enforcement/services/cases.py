@@ -26,7 +26,7 @@ from enforcement.models import (
     Report,
     ViolationType,
 )
-from enforcement.procedure import ACTIONS, _assigned_or_other_role
+from enforcement.procedure import ACTIONS, Action, _assigned_or_other_role
 from supervision import audit
 from supervision import services as supervision_services
 from supervision.models import Institution, OrgUnit, Role, User
@@ -124,24 +124,37 @@ def case_open(
 # --- Acting -------------------------------------------------------------------------------------------
 
 
-def case_act(*, case: Case, action: str, by: User, comment: str = "", data: dict | None = None) -> Case:
-    """Take one procedure action. Raises PermissionDenied (403), InvalidState (409), ValidationError (400)."""
+def case_check_action(*, case: Case, action: str, by: User) -> Action:
+    """The guard of the procedure table, in the contract's order: unknown action (ValidationError), role on
+    this case (PermissionDenied, 403), state (InvalidState, 409), assignment (403). Returns the action.
+
+    The API asks it before reading the action's input, so a wrong role or state is not reported as bad input;
+    ``case_act`` asks it again under the row lock.
+    """
     spec = ACTIONS.get(action)
     if spec is None:
+        raise ValidationError({"action": _("Unknown action: %s") % action})
+    if not by.has_perm(spec.permission, case):
+        raise PermissionDenied(_("Your role may not take this action on this case."))
+    if case.state not in spec.sources:
+        raise InvalidState(
+            _("“%(action)s” is not allowed while the case is “%(state)s”.")
+            % {"action": spec.label, "state": case.get_state_display()}
+        )
+    if spec.assigned_only and not _assigned_or_other_role(case, by, spec):
+        raise PermissionDenied(_("Only officers assigned to the case may do this."))
+    return spec
+
+
+def case_act(*, case: Case, action: str, by: User, comment: str = "", data: dict | None = None) -> Case:
+    """Take one procedure action. Raises PermissionDenied (403), InvalidState (409), ValidationError (400)."""
+    if action not in ACTIONS:
         raise ValidationError({"action": _("Unknown action: %s") % action})
     data = dict(data or {})
     with transaction.atomic():
         # Lock the row: a concurrent action on the same case waits here, then sees the new state.
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if not by.has_perm(spec.permission, locked):
-            raise PermissionDenied(_("Your role may not take this action on this case."))
-        if locked.state not in spec.sources:
-            raise InvalidState(
-                _("“%(action)s” is not allowed while the case is “%(state)s”.")
-                % {"action": spec.label, "state": locked.get_state_display()}
-            )
-        if spec.assigned_only and not _assigned_or_other_role(locked, by, spec):
-            raise PermissionDenied(_("Only officers assigned to the case may do this."))
+        spec = case_check_action(case=locked, action=action, by=by)
         comment = (comment or "").strip()
         if spec.comment_required and not comment:
             raise ValidationError({"comment": _("Give the reason.")})
@@ -207,6 +220,8 @@ def _approve_filing(case, by, comment, data):
     if data.get("officers"):
         assigned = _assign(case, by, data["officers"], data.get("lead_officer"))
     today = _today(data.get("filed_on"))
+    if today > timezone.localdate() or today < case.lead_received_on:
+        raise ValidationError({"filed_on": _("The filing date lies between the lead's date and today.")})
     _check_team(case, today)
     case.filed_on = today
     case.decision_due = clocks.decision_due(today)
@@ -223,7 +238,7 @@ def _reject_filing(case, by, comment, data):
 
 def _assign_officers(case, by, comment, data):
     assigned = _assign(case, by, data.get("officers"), data.get("lead_officer"))
-    if case.state == S.INVESTIGATING:
+    if case.state != S.FILING:  # once filed, the team stays at two certified officers
         _check_team(case, timezone.localdate())
     return None, {"officers": assigned}
 
@@ -332,6 +347,8 @@ def _request_hearing(case, by, comment, data):
     if not gates.evaluate(case)["hearing"].applies:
         raise ValidationError({"action": _("The party has no hearing right in this case (domain §5).")})
     requested = _today(data.get("requested_on"))
+    if requested < case.notice_served_on or requested > timezone.localdate():
+        raise ValidationError({"requested_on": _("The request date lies between the prior notice and today.")})
     if requested > case.hearing_request_due:
         raise ValidationError({"requested_on": _("The request came after the window closed on %(due)s.")
                                % {"due": case.hearing_request_due}})  # fmt: skip
@@ -400,6 +417,8 @@ def _decide(case, by, comment, data):
     if gate["legal_review"].applies and not case.events.filter(action="pass_legal_review").exists():
         raise ValidationError({"action": _("Legal review is required before the decision.")})
     decided = _today(data.get("decided_on"))
+    if decided > timezone.localdate() or (case.notice_served_on and decided < case.notice_served_on):
+        raise ValidationError({"decided_on": _("The decision date lies between the prior notice and today.")})
     case.decided_on = decided
     case.service_due = clocks.service_due(decided)
     case.outcome = report.outcome
@@ -481,7 +500,8 @@ def _archive(case, by, comment, data):
 
 
 def _extend(case, by, comment, data):
-    days = int(data.get("days") or clocks.clock("extension_days"))
+    raw = data.get("days")
+    days = clocks.clock("extension_days") if raw in (None, "") else int(raw)
     if not 1 <= days <= clocks.clock("extension_days"):
         raise ValidationError({"days": _("Extend by 1 to %(max)s days.") % {"max": clocks.clock("extension_days")}})
     if case.extensions >= 1:

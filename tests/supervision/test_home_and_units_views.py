@@ -56,7 +56,18 @@ def test_units_page_shows_the_users_scope(org, cast, client_for):
 @pytest.mark.parametrize(
     ("username", "visible"),
     [
-        ("b01_officer", {"supervision:institution-list", "supervision:agreement-list", "supervision:orgunit-list"}),
+        (
+            "b01_officer",
+            {
+                "supervision:institution-list",
+                "supervision:agreement-list",
+                "supervision:orgunit-list",
+                # added by the enforcement app (enforcement/apps.py)
+                "enforcement:case-list",
+                "enforcement:agreementaction-list",
+                "enforcement:penaltyrule-list",
+            },
+        ),
         ("admin", {"supervision:orgunit-list"}),
         ("supervisor", set()),
     ],

@@ -1,0 +1,58 @@
+"""Small presentation helpers for the enforcement pages (no queries)."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+STATE_TONES = {
+    "filing": "secondary",
+    "not_filed": "dark",
+    "decided": "info",
+    "executing": "info",
+    "closed": "success",
+    "archived": "success",
+    "transferred": "dark",
+    "terminated": "dark",
+}
+MEASURE_TONES = {
+    "proposed": "secondary",
+    "chief_approved": "warning",
+    "approved": "primary",
+    "rejected": "dark",
+    "applied": "success",
+    "ended": "info",
+    "withdrawn": "dark",
+}
+
+
+@register.filter
+def absolute(value):
+    try:
+        return abs(value)
+    except TypeError:
+        return value
+
+
+@register.filter
+def state_tone(state: str) -> str:
+    """Bootstrap colour of a case state badge."""
+    return STATE_TONES.get(state, "primary")
+
+
+@register.filter
+def measure_tone(state: str) -> str:
+    """Bootstrap colour of an agreement action state badge."""
+    return MEASURE_TONES.get(state, "secondary")
+
+
+@register.filter
+def money(value) -> str:
+    """CNY amounts as the documents write them: 100,000.00."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{Decimal(value):,.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
