@@ -36,28 +36,16 @@ from enforcement.penalties import describe_range
 from enforcement.procedure import ACTIONS, available_actions
 from enforcement.services.agreement_actions import suspensions_in_term, termination_grounds
 from supervision.exports import xlsx_response
+from supervision.forms import form_errors_from
 from supervision.mixins import FilteredListMixin, ScopedMixin
 from supervision.models import AgreementStatusChange, AuditEvent, Role
 from supervision.permissions import object_perm_checker
-
-
-def form_errors_from(exc: ValidationError, form) -> None:
-    """A service's ValidationError onto the form: known field keys on their fields, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
-
-
-def audit_history(obj):
-    return AuditEvent.objects.for_object(obj).select_related("actor", "actor_unit", "content_type")[:100]
 
 
 # --- Cases: list and export ----------------------------------------------------------------------------
@@ -309,7 +297,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             actions=available_actions(case, user, has_perm=object_perm_checker(user, [case])),
             can_propose_measure=case.institution_id is not None
             and user.has_perm("enforcement.add_agreementaction", case),
-            audit_events=audit_history(case),
+            audit_events=AuditEvent.objects.history_of(case),
         )
         return context
 
@@ -473,7 +461,7 @@ class AgreementActionDetailView(AgreementActionQuerysetMixin, ScopedMixin, Detai
             can_approve=may_approve and stage_role and action.proposed_by_id != user.pk,
             can_reject=may_approve,
             can_apply=action.state == A.APPROVED and user.has_perm("enforcement.apply_agreementaction", action),
-            audit_events=audit_history(action),
+            audit_events=AuditEvent.objects.history_of(action),
         )
         if action.kind == AgreementAction.Kind.TERMINATE:
             context.update(

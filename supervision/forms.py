@@ -27,6 +27,15 @@ class StyledFormMixin:
         style_form(self)
 
 
+def form_errors_from(exc, form) -> None:
+    """A service's ValidationError onto the form: known field keys on their fields, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.error_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 def branches_user_may(user, perm: str):
     """Branches in which the user holds a role that grants ``perm`` (choices for a jurisdiction field)."""
     branches = OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, is_active=True)

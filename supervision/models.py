@@ -399,6 +399,10 @@ class AuditEventQuerySet(models.QuerySet):
         ct = ContentType.objects.get_for_model(obj)
         return self.filter(content_type=ct, object_id=str(obj.pk))
 
+    def history_of(self, obj, limit: int = 100):
+        """The newest rows about ``obj``, with what a history table shows (no query per row)."""
+        return self.for_object(obj).select_related("actor", "actor_unit", "content_type")[:limit]
+
 
 class AuditEvent(models.Model):
     """Append-only audit row written by services in the same transaction as the change."""
@@ -512,5 +516,6 @@ class AgreementGroupObjectPermission(GroupObjectPermissionBase):
 
 
 # Models kept in their own modules, registered here so the app loads them.
+from supervision.leads_models import Lead, LeadGroupObjectPermission, LeadUserObjectPermission  # noqa: E402, F401
 from supervision.numbering import NumberSequence  # noqa: E402, F401
 from supervision.workdays import CalendarDay  # noqa: E402, F401

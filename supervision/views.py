@@ -12,7 +12,7 @@ from django.views.generic import DetailView, FormView, ListView
 from supervision import services
 from supervision.exports import xlsx_response
 from supervision.filters import AgreementFilter, InstitutionFilter
-from supervision.forms import AgreementForm, InstitutionForm, InstitutionTransferForm
+from supervision.forms import AgreementForm, InstitutionForm, InstitutionTransferForm, form_errors_from
 from supervision.mixins import FilteredListMixin, ScopedMixin
 from supervision.models import Agreement, AgreementStatusChange, AuditEvent, Institution, OrgUnit
 from supervision.worklist import home_panels
@@ -22,14 +22,6 @@ from supervision.worklist import home_panels
 def home(request):
     """Each role's start page: what awaits the user, counted within their scope."""
     return render(request, "supervision/home.html", {"panels": home_panels(request.user)})
-
-
-def _form_errors_from(exc: ValidationError, form):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- Org tree ------------------------------------------------------------------------------------------
@@ -136,9 +128,7 @@ class InstitutionDetailView(InstitutionQuerysetMixin, ScopedMixin, DetailView):
         context.update(
             can_change=user.has_perm("supervision.change_institution", institution),
             can_add_agreement=user.has_perm("supervision.add_agreement", institution),
-            audit_events=AuditEvent.objects.for_object(institution).select_related(
-                "actor", "actor_unit", "content_type"
-            )[:100],
+            audit_events=AuditEvent.objects.history_of(institution),
         )
         return context
 
@@ -161,7 +151,7 @@ class InstitutionCreateView(InstitutionFormViewBase):
         try:
             institution = services.institution_create(by=self.request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Institution registered."))
         return redirect(institution)
@@ -186,7 +176,7 @@ class InstitutionUpdateView(InstitutionFormViewBase):
         try:
             institution = services.institution_update(institution=self.object, by=self.request.user, data=data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Changes saved."))
         return redirect(institution)
@@ -219,7 +209,7 @@ class InstitutionTransferView(InstitutionFormViewBase):
             if isinstance(exc, PermissionDenied):
                 form.add_error("to", _("You may not move institutions into that branch."))
             else:
-                _form_errors_from(exc, form)
+                form_errors_from(exc, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Institution transferred."))
         if not Institution.objects.visible_to(self.request.user).filter(pk=institution.pk).exists():
@@ -256,9 +246,7 @@ class AgreementDetailView(ScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["audit_events"] = AuditEvent.objects.for_object(self.object).select_related(
-            "actor", "actor_unit", "content_type"
-        )[:100]
+        context["audit_events"] = AuditEvent.objects.history_of(self.object)
         return context
 
 
@@ -279,7 +267,7 @@ class AgreementCreateView(ScopedMixin, FormView):
         try:
             services.agreement_create(by=self.request.user, institution=self.object, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Agreement recorded."))
         return redirect(reverse("supervision:institution-detail", args=[self.object.pk]))

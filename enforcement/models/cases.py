@@ -80,6 +80,15 @@ class Case(ScopedModel):
     is_major = models.BooleanField(_("marked major"), default=False)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
 
+    lead = models.ForeignKey(
+        "supervision.Lead",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("lead"),
+    )
+
     # Clocks: the dates the rules count from, and the due dates derived from them when they start.
     lead_received_on = models.DateField(_("lead received on"))
     filing_due = models.DateField(_("filing decision due"))

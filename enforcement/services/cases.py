@@ -72,6 +72,7 @@ def case_open(
     party_name: str = "",
     facts: str = "",
     is_major: bool = False,
+    lead=None,
 ) -> Case:
     """Open a case in ``filing``; jurisdiction comes from the institution, the filing clock from the lead."""
     if not by.has_perm("enforcement.add_case"):
@@ -90,7 +91,8 @@ def case_open(
         errors["violation_codes"] = [_("Unknown violation code: %s") % ", ".join(unknown)]
     if errors:
         raise ValidationError(errors)
-    received = _today(lead_received_on)
+    # A case opened from a lead counts its filing clock from the day the lead was received.
+    received = lead.received_on if lead is not None else _today(lead_received_on)
     if received > timezone.localdate():
         raise ValidationError({"lead_received_on": _("The lead cannot be received in the future.")})
     jurisdiction = institution.jurisdiction if institution else by.primary_unit
@@ -106,6 +108,7 @@ def case_open(
         amount_involved=amount_involved,
         facts=facts,
         is_major=is_major,
+        lead=lead,
         lead_received_on=received,
         filing_due=clocks.filing_due(received),
         opened_by=by,
