@@ -41,10 +41,30 @@ def _date(label, required=False):
     return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class OfficerChoiceField(forms.ModelChoiceField):
+    """Shows where an officer works and until when their certificate is valid."""
+
+    def label_from_instance(self, user):
+        return officer_label(user)
+
+
+class OfficerMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return officer_label(user)
+
+
+def officer_label(user) -> str:
+    unit = user.primary_unit
+    return _("%(name)s · %(unit)s · certificate %(number)s valid until %(expires)s") % {
+        "name": user, "unit": unit or "—", "number": user.certificate_number or "—",
+        "expires": user.certificate_expires or "—",
+    }  # fmt: skip
+
+
 class OfficersForm(ActionForm):
-    officers = forms.ModelMultipleChoiceField(label=_("Officers"), queryset=User.objects.none(), required=False,
-                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    lead_officer = forms.ModelChoiceField(label=_("Lead officer"), queryset=User.objects.none(), required=False)
+    officers = OfficerMultipleChoiceField(label=_("Officers"), queryset=User.objects.none(), required=False,
+                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    lead_officer = OfficerChoiceField(label=_("Lead officer"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
