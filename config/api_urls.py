@@ -5,18 +5,42 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from enforcement import api as enforcement_api
+from enforcement import documents_api
+from enforcement import leads_api as enforcement_leads_api
 from supervision import api as supervision_api
+from supervision import inspections_api, leads_api
 
 router = DefaultRouter()
 router.register("org-units", supervision_api.OrgUnitViewSet, basename="orgunit")
 router.register("institutions", supervision_api.InstitutionViewSet, basename="institution")
 router.register("agreements", supervision_api.AgreementViewSet, basename="agreement")
+router.register("leads", leads_api.LeadViewSet, basename="lead")
+router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
+router.register("random-draws", inspections_api.RandomDrawViewSet, basename="randomdraw")
 router.register("cases", enforcement_api.CaseViewSet, basename="case")
 router.register("agreement-actions", enforcement_api.AgreementActionViewSet, basename="agreementaction")
+router.register(r"cases/(?P<pk>[0-9]+)/documents", documents_api.CaseDocumentViewSet, basename="case-document")
 
 urlpatterns = [
     path("auth/token/", supervision_api.TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Following up confirmed leads and inspection findings (enforcement side of issue 5).
+    path("leads/<int:pk>/open-case/", enforcement_leads_api.CaseFollowUpAPIView.as_view(), name="lead-open-case"),
+    path(
+        "leads/<int:pk>/agreement-action/",
+        enforcement_leads_api.AgreementActionFollowUpAPIView.as_view(),
+        name="lead-agreementaction",
+    ),
+    path(
+        "findings/<int:pk>/open-case/",
+        enforcement_leads_api.FindingCaseFollowUpAPIView.as_view(),
+        name="finding-open-case",
+    ),
+    path(
+        "findings/<int:pk>/agreement-action/",
+        enforcement_leads_api.FindingAgreementActionFollowUpAPIView.as_view(),
+        name="finding-agreementaction",
+    ),
     path("", include(router.urls)),
 ]

@@ -180,8 +180,53 @@ PROCEDURE_CLOCKS = {
     "escalate_to_director_days": env_int("CLOCK_ESCALATE_DAYS", 10),
 }
 
+# Leads (domain §3): verification is due this many working days after dispatch.
+LEAD_VERIFICATION_WORKING_DAYS = env_int("LEAD_VERIFICATION_WORKING_DAYS", 15)
+# Bulk import of screening leads (supervision/leads_import.py).
+LEAD_IMPORT = {
+    "max_rows": env_int("LEAD_IMPORT_MAX_ROWS", 500_000),
+    "max_errors": env_int("LEAD_IMPORT_MAX_ERRORS", 100_000),  # rows listed in one report
+    "chunk_size": 5_000,  # rows per spooled chunk and per write
+    "bulk_batch_size": 1_000,  # rows per INSERT where COPY is not available (SQLite)
+    "progress_every": 2_000,  # rows between progress updates of the batch row
+    "use_copy": True,  # PostgreSQL: write with COPY rather than bulk_create (bench/lead_import_bench.py)
+    "pipeline": True,  # PostgreSQL: COPY checked chunks from a writer thread while later rows are checked
+}
+# Random draws (双随机, domain §3): default ratio and team size, and the credit-grade weights (grades come
+# from the credit app; an institution without a grade weighs default_weight).
+RANDOM_DRAW = {
+    "ratio": env_str("RANDOM_DRAW_RATIO", "0.10"),
+    "team_size": env_int("RANDOM_DRAW_TEAM_SIZE", 2),
+    "grade_weights": {"A": "0.5", "B": "1", "C": "1.5", "D": "2", "E": "4"},
+    "default_weight": "1",
+}
+
+# Printable documents (domain §6). What decisions print about payment and legal remedies. The periods come
+# from the 行政复议法 and 行政诉讼法 and are unconfirmed (law-reference §1.2): configurable, like the accounts.
+DOCUMENTS = {
+    "reconsideration_days": env_int("DOC_RECONSIDERATION_DAYS", 60),  # configurable, unconfirmed
+    "reconsideration_body": env_str("DOC_RECONSIDERATION_BODY", "江川市人民政府"),  # configurable
+    "litigation_months": env_int("DOC_LITIGATION_MONTHS", 6),  # configurable, unconfirmed
+    "court": env_str("DOC_COURT", "有管辖权的人民法院"),  # configurable
+    # Returned funds go to the fund's special fiscal account, fines to the treasury (law-reference §1.2).
+    "fund_account_name": env_str("DOC_FUND_ACCOUNT_NAME", "江川市医疗保障基金财政专户"),  # configurable
+    "fund_bank": env_str("DOC_FUND_BANK", "江川农村商业银行营业部"),  # configurable (demo value)
+    "fund_account_no": env_str("DOC_FUND_ACCOUNT_NO", "3301 0000 0000 0000 001"),  # configurable (demo value)
+    "fine_payment": env_str(
+        "DOC_FINE_PAYMENT", "凭本局开具的《非税收入一般缴款书》到指定代理银行缴入国库"
+    ),  # configurable
+    # Batch printing: up to this many documents are merged during the request, more by the task worker.
+    "batch_inline_max": env_int("DOC_BATCH_INLINE_MAX", 10),
+    "batch_max": env_int("DOC_BATCH_MAX", 1000),
+}
+
 # Demo data of the apps after the organisation (seed_demo), in dependency order.
-DEMO_SEEDERS = ["supervision.demo.seed_calendar", "enforcement.demo.seed"]
+DEMO_SEEDERS = [
+    "supervision.demo.seed_calendar",
+    "supervision.demo_leads.seed",  # leads, a screening import, draws and inspections (issue 5)
+    "enforcement.demo.seed",
+    "enforcement.demo_leads.seed",  # confirmed leads and a finding followed up (issue 5)
+]
 
 # Demo accounts all share this password (contract).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")
@@ -214,6 +259,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "enforcement.models.CaseState",
         "AgreementActionStateEnum": "enforcement.models.AgreementAction.State",
+        "InspectionKindEnum": "supervision.inspections_models.InspectionKind",
+        "RandomDrawKindEnum": "supervision.inspections_models.RandomDraw.Kind",
+        "AgreementActionKindEnum": "enforcement.models.AgreementAction.Kind",
+        "LeadStatusEnum": "supervision.leads_models.Lead.Status",
+        "InspectionStatusEnum": "supervision.inspections_models.Inspection.Status",
+        "DocumentKindEnum": "enforcement.models.DocumentKind",
     },
 }
 

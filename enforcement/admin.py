@@ -6,7 +6,16 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils import timezone
 
-from enforcement.models import AgreementAction, Case, CaseEvent, DiscretionBand, PenaltyRule, Thresholds, ViolationType
+from enforcement.models import (
+    AgreementAction,
+    Case,
+    CaseEvent,
+    DiscretionBand,
+    Document,
+    PenaltyRule,
+    Thresholds,
+    ViolationType,
+)
 from supervision import audit
 from supervision.admin import AuditedAdmin, SuperuserOnlyMixin
 
@@ -93,3 +102,15 @@ class AgreementActionAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "state", "jurisdiction"]
     search_fields = ["institution__name", "institution__code", "grounds"]
     list_select_related = ["institution", "jurisdiction"]
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    """Issued documents: numbered, hashed and versioned only by enforcement.services.documents."""
+
+    list_display = ["number", "version", "kind", "jurisdiction", "issued_at", "issued_by", "superseded_at"]
+    list_filter = ["kind", "jurisdiction"]
+    search_fields = ["number", "case__number", "sha256"]
+    list_select_related = ["jurisdiction", "issued_by"]
+    exclude = ["html"]
+    date_hierarchy = "issued_at"

@@ -1,4 +1,4 @@
-"""Demo cases in every state of the procedure in every branch, and agreement actions.
+"""Demo cases in every state of the procedure in every branch, agreement actions, and issued decisions.
 
 Every case is built through the services (case_open, case_act) with dates set in the past, so the
 timeline, clocks and audit trail are what the portal would have produced. Keyed on the case title within
@@ -205,8 +205,33 @@ def _seed_agreement_actions(users: dict, today: date) -> int:
     return created
 
 
+def _seed_documents(users: dict) -> int | str:
+    """Decided cases get their decision issued by the branch chief (issue 4). Issuing stays an explicit act in
+    the portal; the demo does it once per case (a case whose decision is in force is skipped)."""
+    from enforcement import pdf
+    from enforcement.models import Document
+    from enforcement.services import document_issue
+
+    problem = pdf.font_problem()
+    if problem:
+        return f"skipped ({problem})"
+    issued = 0
+    decided = Case.objects.filter(state__in=["decided", "executing", "closed", "archived"], outcome="penalty")
+    for case in decided.select_related("jurisdiction").order_by("decided_on", "pk"):
+        if Document.objects.filter(case=case, kind="penalty_decision").exists():
+            continue
+        chief = users.get(f"{case.jurisdiction.code.lower()}_chief")
+        if chief is None:
+            continue
+        document_issue(kind="penalty_decision", by=chief, case=case)
+        issued += 1
+    return issued
+
+
 def seed(*, units: dict, users: dict, institutions=None) -> dict:
     today = timezone.localdate()
     cases = sum(_seed_branch(units[code], users, today) for code in ("B01", "B02", "B03"))
     actions = _seed_agreement_actions(users, today)
-    return {"cases": Case.objects.count(), "new cases": cases, "new agreement actions": actions}
+    documents = _seed_documents(users)
+    return {"cases": Case.objects.count(), "new cases": cases, "new agreement actions": actions,
+            "new decisions issued": documents}  # fmt: skip

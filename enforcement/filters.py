@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from enforcement.models import AgreementAction, Case, CaseState, ViolationType
+from enforcement.models import AgreementAction, Case, CaseState, Document, DocumentKind, ViolationType
 from enforcement.queues import AGREEMENT_ACTION_QUEUES, CASE_QUEUES, apply_queue
 from supervision.filters import ScopedFilterSet, SearchFilter
 from supervision.models import OrgUnit
@@ -74,3 +74,24 @@ class AgreementActionFilter(ScopedFilterSet):
     def filter_queue(self, qs, name, value):
         user = getattr(self.request, "user", None)
         return apply_queue(AGREEMENT_ACTION_QUEUES, value, qs, user) if value else qs
+
+
+class DocumentFilter(ScopedFilterSet):
+    q = SearchFilter(
+        fields=("number", "case__number", "case__party_name", "case__title", "agreement_action__institution__name")
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=DocumentKind.choices, label=_("Kind"))
+    issued = django_filters.DateFromToRangeFilter(field_name="issued_at__date", label=_("Issued"))
+    current = django_filters.BooleanFilter(
+        method="filter_current", label=_("Version in force"), widget=forms.NullBooleanSelect
+    )
+    case = django_filters.NumberFilter(field_name="case_id", label=_("Case"))
+
+    class Meta:
+        model = Document
+        fields = ["q", "jurisdiction", "kind", "issued", "current", "case"]
+
+    def filter_current(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(superseded_at__isnull=value)

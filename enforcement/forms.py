@@ -200,18 +200,7 @@ class PaymentForm(ActionForm):
 
 
 class CloseForm(ActionForm):
-    basis = forms.ChoiceField(
-        label=_("Closing basis"),
-        choices=[
-            ("settled", _("All amounts settled")), ("no_penalty", _("No penalty decided")),
-            ("court_enforcement", _("Court enforcement applied for")), ("write_off", _("Written off with reason")),
-        ],
-    )  # fmt: skip
-
-    def clean_basis(self):
-        value = self.cleaned_data["basis"]
-        assert value in CLOSE_BASES
-        return value
+    basis = forms.ChoiceField(label=_("Closing basis"), choices=list(CLOSE_BASES.items()))
 
 
 class TransferForm(ActionForm):

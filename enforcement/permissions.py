@@ -14,6 +14,12 @@ register(
         "enforcement.add_agreementaction": {Role.FUND_OFFICER, Role.OFFICER, Role.CHIEF},
         "enforcement.approve_agreementaction": {Role.CHIEF, Role.DIRECTOR},
         "enforcement.apply_agreementaction": {Role.FUND_OFFICER, Role.CHIEF},
+        # Documents: anyone who sees the record reads its documents; officers assigned to the case and chiefs
+        # issue them (fund officers the agreement notices: enforcement.services.documents narrows per kind);
+        # chiefs print many at once.
+        "enforcement.view_document": STAFF,
+        "enforcement.issue_document": {Role.OFFICER, Role.CHIEF, Role.FUND_OFFICER},
+        "enforcement.print_document": {Role.CHIEF},
         **{action.permission: action.roles for action in ACTIONS.values()},
     },
     unscoped={"enforcement.view_penaltyrule"},

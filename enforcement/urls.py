@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enforcement import views
+from enforcement import documents_views, leads_views, views
 
 app_name = "enforcement"
 
@@ -23,4 +23,63 @@ urlpatterns = [
     ),
     path("agreement-actions/<int:pk>/apply/", views.AgreementActionApplyView.as_view(), name="agreementaction-apply"),
     path("rules/", views.PenaltyRuleListView.as_view(), name="penaltyrule-list"),
+    # Following up confirmed leads and inspection findings (issue 5).
+    path("leads/<int:pk>/open-case/", leads_views.CaseFollowUpView.as_view(), name="lead-open-case"),
+    path(
+        "leads/<int:pk>/agreement-action/",
+        leads_views.AgreementActionFollowUpView.as_view(),
+        name="lead-agreementaction",
+    ),
+    path("findings/<int:pk>/open-case/", leads_views.FindingCaseFollowUpView.as_view(), name="finding-open-case"),
+    path(
+        "findings/<int:pk>/agreement-action/",
+        leads_views.FindingAgreementActionFollowUpView.as_view(),
+        name="finding-agreementaction",
+    ),
+    # Documents (documents_views.py, issue 4): per case, per agreement action, the list and batch printing.
+    path("cases/<int:pk>/documents/issue/", documents_views.DocumentIssueView.as_view(), name="case-document-issue"),
+    path(
+        "cases/<int:pk>/documents/preview/<slug:kind>/",
+        documents_views.DocumentDraftView.as_view(),
+        name="case-document-draft",
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:doc>/preview/",
+        documents_views.DocumentPreviewView.as_view(),
+        name="case-document-preview",
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:doc>/download/",
+        documents_views.DocumentDownloadView.as_view(),
+        name="case-document-download",
+    ),
+    path(
+        "agreement-actions/<int:pk>/documents/issue/",
+        documents_views.AgreementActionDocumentIssueView.as_view(),
+        name="agreementaction-document-issue",
+    ),
+    path(
+        "agreement-actions/<int:pk>/documents/preview/<slug:kind>/",
+        documents_views.AgreementActionDocumentDraftView.as_view(),
+        name="agreementaction-document-draft",
+    ),
+    path(
+        "agreement-actions/<int:pk>/documents/<int:doc>/preview/",
+        documents_views.AgreementActionDocumentPreviewView.as_view(),
+        name="agreementaction-document-preview",
+    ),
+    path(
+        "agreement-actions/<int:pk>/documents/<int:doc>/download/",
+        documents_views.AgreementActionDocumentDownloadView.as_view(),
+        name="agreementaction-document-download",
+    ),
+    path("documents/", documents_views.DocumentListView.as_view(), name="document-list"),
+    path("documents/print/", documents_views.PrintBatchCreateView.as_view(), name="document-print"),
+    path("documents/print/<int:pk>/", documents_views.PrintBatchDetailView.as_view(), name="printbatch-detail"),
+    path("documents/print/<int:pk>/status/", documents_views.PrintBatchStatusView.as_view(), name="printbatch-status"),
+    path(
+        "documents/print/<int:pk>/download/",
+        documents_views.PrintBatchDownloadView.as_view(),
+        name="printbatch-download",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from enforcement import clocks, gates, services
+from enforcement.documents_views import document_panel
 from enforcement.filters import AgreementActionFilter, CaseFilter
 from enforcement.forms import ACTION_FORMS, AgreementActionForm, CaseOpenForm
 from enforcement.models import (
@@ -23,6 +24,7 @@ from enforcement.models import (
     CaseEvent,
     CaseOfficer,
     Discussion,
+    DocumentKind,
     Evidence,
     Payment,
     PenaltyRule,
@@ -35,6 +37,7 @@ from enforcement.models import (
 from enforcement.penalties import describe_range
 from enforcement.procedure import ACTIONS, available_actions
 from enforcement.services.agreement_actions import suspensions_in_term, termination_grounds
+from enforcement.services.cases import CLOSE_BASES
 from supervision.exports import xlsx_response
 from supervision.forms import form_errors_from
 from supervision.mixins import FilteredListMixin, ScopedMixin
@@ -194,6 +197,9 @@ PAYLOAD_LABELS = {
     "to": gettext_lazy("To"),
     "violation_codes": gettext_lazy("Violation codes"),
     "amount_involved": gettext_lazy("Amount involved"),
+    "number": gettext_lazy("Document number"),
+    "version": gettext_lazy("Version"),
+    "sha256": "SHA-256",
 }
 # Ids of records shown elsewhere on the page.
 PAYLOAD_HIDDEN = {"report", "discussion", "payment"}
@@ -201,6 +207,10 @@ VALUE_LABELS = {
     **dict(Case.Outcome.choices),
     **dict(ProposedPenalty.Kind.choices),
     **dict(Payment.Kind.choices),
+    **dict(DocumentKind.choices),
+    **CLOSE_BASES,
+    "decision": gettext_lazy("Decision"),
+    "extension": gettext_lazy("Extension"),
 }
 
 
@@ -230,6 +240,8 @@ def payload_summary(payload) -> list[tuple[str, str]]:
 def event_label(action: str) -> str:
     if action == "open":
         return _("Case opened")
+    if action == "issue_document":
+        return _("Document issued")
     spec = ACTIONS.get(action)
     return str(spec.label) if spec else action
 
@@ -298,6 +310,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             can_propose_measure=case.institution_id is not None
             and user.has_perm("enforcement.add_agreementaction", case),
             audit_events=AuditEvent.objects.history_of(case),
+            **document_panel(case, user),
         )
         return context
 
@@ -462,6 +475,7 @@ class AgreementActionDetailView(AgreementActionQuerysetMixin, ScopedMixin, Detai
             can_reject=may_approve,
             can_apply=action.state == A.APPROVED and user.has_perm("enforcement.apply_agreementaction", action),
             audit_events=AuditEvent.objects.history_of(action),
+            **document_panel(action, user),
         )
         if action.kind == AgreementAction.Kind.TERMINATE:
             context.update(

@@ -59,7 +59,7 @@ class OrgUnitAdmin(AuditedAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
     readonly_fields = ["path", "depth"]
-    fields = ["code", "name", "kind", "parent", "is_active", "path", "depth"]
+    fields = ["code", "name", "kind", "parent", "doc_prefix", "is_active", "path", "depth"]
 
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, obj):
@@ -172,3 +172,6 @@ class AuditEventAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from supervision import admin_leads  # noqa: E402, F401 - leads, imports, inspections, draws, conflicts

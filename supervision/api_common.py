@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from supervision.errors import InvalidState
+
 
 class Conflict(exceptions.APIException):
     """The action is not allowed in the record's current state, or the write is stale."""
@@ -31,6 +33,8 @@ def exception_handler(exc, context):
             exc = exceptions.ValidationError({"detail": exc.messages})
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, InvalidState):
+        exc = Conflict(str(exc))
     if isinstance(exc, Http404 | exceptions.NotFound):
         exc = exceptions.NotFound(NOT_FOUND)
     return drf_exception_handler(exc, context)

@@ -23,13 +23,16 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
-def official_text(message: str) -> str:
-    """System-written text stored in records is kept in the bureau's language, whatever the UI language."""
+def official_text(message) -> str:
+    """System-written text stored in records is kept in the bureau's language, whatever the UI language.
+
+    ``message`` is an English msgid or a lazy translation."""
     from django.conf import settings
     from django.utils import translation
+    from django.utils.functional import Promise
 
     with translation.override(settings.LANGUAGE_CODE):
-        return str(translation.gettext(message))
+        return str(message) if isinstance(message, Promise) else str(translation.gettext(message))
 
 
 def _jsonable(value):

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import Agreement, Institution, OrgUnit
+from supervision.models import Agreement, ImportBatch, Inspection, Institution, Lead, OrgUnit, RandomDraw
 
 
 class JurisdictionFilter(django_filters.ModelChoiceFilter):
@@ -85,3 +85,77 @@ class OrgUnitFilter(django_filters.FilterSet):
     class Meta:
         model = OrgUnit
         fields = ["q", "kind", "parent"]
+
+
+# --- Leads, imports, inspections, random draws -------------------------------------------------------------
+
+
+class LeadFilter(ScopedFilterSet):
+    """The branch inbox of leads: one FilterSet for the page, its Excel export and the API."""
+
+    q = SearchFilter(fields=("description", "institution__name", "institution__code", "external_id", "rule_code"))
+    status = django_filters.MultipleChoiceFilter(choices=Lead.Status.choices, label=_("Status"))
+    source = django_filters.ChoiceFilter(choices=Lead.Source.choices, label=_("Source"))
+    institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
+    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Verifying officer (user id)"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Assigned to me"), widget=forms.CheckboxInput)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
+    received = django_filters.DateFromToRangeFilter(field_name="received_on", label=_("Received"))
+    batch = django_filters.NumberFilter(field_name="batch_id", label=_("Import batch"))
+
+    class Meta:
+        model = Lead
+        fields = ["q", "jurisdiction", "status", "source", "institution", "overdue", "mine", "received", "batch"]
+
+    def filter_mine(self, qs, name, value):
+        user = getattr(self.request, "user", None)
+        return qs.filter(assignee_id=user.pk) if value and user is not None else qs
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        overdue = qs.overdue()
+        return overdue if value else qs.exclude(pk__in=overdue.values("pk"))
+
+
+class ImportBatchFilter(ScopedFilterSet):
+    q = SearchFilter(fields=("file_name",))
+    status = django_filters.ChoiceFilter(choices=ImportBatch.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = ImportBatch
+        fields = ["q", "jurisdiction", "status"]
+
+
+class InspectionFilter(ScopedFilterSet):
+    q = SearchFilter(fields=("title", "institution__name", "institution__code", "result"))
+    kind = django_filters.ChoiceFilter(choices=Inspection.Kind.choices, label=_("Kind"))
+    status = django_filters.MultipleChoiceFilter(choices=Inspection.Status.choices, label=_("Status"))
+    institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
+    draw = django_filters.NumberFilter(field_name="draw_id", label=_("Random draw"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("My team"), widget=forms.CheckboxInput)
+    planned = django_filters.DateFromToRangeFilter(field_name="planned_on", label=_("Planned for"))
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "jurisdiction", "kind", "status", "institution", "draw", "mine", "planned"]
+
+    def filter_mine(self, qs, name, value):
+        user = getattr(self.request, "user", None)
+        return qs.filter(members__user_id=user.pk) if value and user is not None else qs
+
+
+class RandomDrawFilter(ScopedFilterSet):
+    q = SearchFilter(fields=("title", "seed"))
+    kind = django_filters.ChoiceFilter(choices=RandomDraw.Kind.choices, label=_("Kind"))
+    published = django_filters.BooleanFilter(
+        field_name="published_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Published"),
+        widget=forms.NullBooleanSelect,
+    )
+
+    class Meta:
+        model = RandomDraw
+        fields = ["q", "jurisdiction", "kind", "published"]

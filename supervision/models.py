@@ -16,6 +16,13 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from supervision.querysets import AgreementQuerySet, InstitutionQuerySet, OrgUnitQuerySet, ScopedQuerySet
 
 PATH_STEP = 4  # digits per level of the materialized path: up to 9,999 children per unit
+BUREAU_WORD = "医疗保障局"
+
+
+def default_doc_prefix(name: str) -> str:
+    """The first character of what follows the bureau's name (江川市医疗保障局东湖分局 → 东), else of the name."""
+    rest = name.split(BUREAU_WORD, 1)[1] if BUREAU_WORD in name else ""
+    return (rest or name)[:1]
 
 
 class OrgUnit(models.Model):
@@ -42,6 +49,15 @@ class OrgUnit(models.Model):
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=1)
     is_active = models.BooleanField(_("active"), default=True)
+    # The short mark that opens the numbers of the documents the unit issues: 东 in 东医保罚〔2026〕17号.
+    doc_prefix = models.CharField(
+        _("document number prefix"),
+        max_length=8,
+        blank=True,
+        help_text=_(
+            "Starts the unit's document numbers (东 in 东医保罚〔2026〕17号); derived from the name when empty."
+        ),
+    )
 
     objects = OrgUnitQuerySet.as_manager()
 
@@ -52,6 +68,11 @@ class OrgUnit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.doc_prefix:
+            self.doc_prefix = default_doc_prefix(self.name)
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.kind == self.Kind.CITY and self.parent_id:
@@ -476,11 +497,20 @@ class AuditEvent(models.Model):
             if old == new:
                 continue
             field = fields.get(key)
+            if key == "id" or (field is not None and field.primary_key):
+                continue  # the record's own id says nothing a reader needs
             if field is not None and field.choices:
                 labels = dict(field.flatchoices)
                 old, new = labels.get(old, old), labels.get(new, new)
+            old, new = _readable(old), _readable(new)
             rows.append((str(field.verbose_name) if field is not None else key, old, new))
         return rows
+
+
+def _readable(value):
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
 
 
 AUDIT_VERBS = {
@@ -495,6 +525,20 @@ AUDIT_VERBS = {
     "admin_create": _("created in the admin site"),
     "admin_update": _("changed in the admin site"),
     "admin_role": _("role changed in the admin site"),
+    # Leads, imports, inspections and random draws
+    "dispatch": _("dispatched"),
+    "start_verification": _("verification started"),
+    "dismiss": _("dismissed"),
+    "confirm": _("confirmed"),
+    "convert": _("converted"),
+    "import": _("imported"),
+    "start_inspection": _("inspection started"),
+    "add_finding": _("finding recorded"),
+    "finish_inspection": _("inspection finished"),
+    "close_inspection": _("inspection closed"),
+    "cancel_inspection": _("inspection cancelled"),
+    "draw": _("drawn"),
+    "publish": _("published"),
 }
 
 
@@ -516,6 +560,20 @@ class AgreementGroupObjectPermission(GroupObjectPermissionBase):
 
 
 # Models kept in their own modules, registered here so the app loads them.
-from supervision.leads_models import Lead, LeadGroupObjectPermission, LeadUserObjectPermission  # noqa: E402, F401
+from supervision.inspections_models import (  # noqa: E402, F401
+    ConflictDeclaration,
+    Finding,
+    Inspection,
+    InspectionGroupObjectPermission,
+    InspectionMember,
+    InspectionUserObjectPermission,
+    RandomDraw,
+)
+from supervision.leads_models import (  # noqa: E402, F401
+    ImportBatch,
+    Lead,
+    LeadGroupObjectPermission,
+    LeadUserObjectPermission,
+)
 from supervision.numbering import NumberSequence  # noqa: E402, F401
 from supervision.workdays import CalendarDay  # noqa: E402, F401

@@ -51,6 +51,29 @@ register(
     unscoped={"supervision.view_orgunit"},
 )
 
+# Leads, imports, inspections and random draws (domain §1: officers log leads and inspections; analysts import
+# and dispatch leads; chiefs dispatch, decide verification outcomes, close inspections and run draws).
+register(
+    {
+        "supervision.view_lead": STAFF,
+        "supervision.add_lead": {Role.OFFICER, Role.CHIEF, Role.ANALYST},
+        "supervision.export_lead": STAFF,
+        "supervision.import_lead": {Role.ANALYST, Role.CHIEF},
+        "supervision.view_importbatch": STAFF,
+        "supervision.dispatch_lead": {Role.ANALYST, Role.CHIEF},
+        "supervision.verify_lead": {Role.OFFICER, Role.CHIEF},
+        "supervision.decide_lead": {Role.CHIEF},
+        "supervision.view_inspection": STAFF,
+        "supervision.add_inspection": {Role.OFFICER, Role.CHIEF},
+        # Start, record findings, finish. A cross-inspection team holds it on its records through grants.
+        "supervision.change_inspection": {Role.OFFICER, Role.CHIEF},
+        "supervision.close_inspection": {Role.CHIEF},
+        "supervision.view_randomdraw": STAFF,
+        "supervision.add_randomdraw": {Role.CHIEF, Role.DIRECTOR},
+        "supervision.publish_randomdraw": {Role.CHIEF, Role.DIRECTOR},
+    }
+)
+
 
 def _object_unit(obj) -> OrgUnit | None:
     if isinstance(obj, OrgUnit):

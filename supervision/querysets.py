@@ -109,3 +109,44 @@ class AgreementQuerySet(ScopedQuerySet):
 
     def in_force_on(self, day) -> "AgreementQuerySet":
         return self.filter(valid_from__lte=day, valid_to__gte=day)
+
+
+class LeadQuerySet(ScopedQuerySet):
+    """Leads; named filters chain after visible_to(user)."""
+
+    def open(self) -> "LeadQuerySet":
+        return self.filter(status__in=["new", "dispatched", "verifying", "confirmed"])
+
+    def verifying(self) -> "LeadQuerySet":
+        """Dispatched or under verification: the verification clock runs."""
+        return self.filter(status__in=["dispatched", "verifying"])
+
+    def overdue(self, today=None) -> "LeadQuerySet":
+        from django.utils import timezone
+
+        return self.verifying().filter(verification_due__lt=today or timezone.localdate())
+
+
+class ImportBatchQuerySet(ScopedQuerySet):
+    """Import batches: the scope rule, and the importer always sees their own batches."""
+
+    def visible_to(self, user) -> "ImportBatchQuerySet":
+        scoped = super().visible_to(user)
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return scoped
+        return self.filter(Q(pk__in=scoped.values("pk")) | Q(created_by_id=user.pk))
+
+
+class InspectionQuerySet(ScopedQuerySet):
+    """Inspections; a cross-inspection team sees its records through guardian grants (visible_to)."""
+
+    def open(self) -> "InspectionQuerySet":
+        return self.filter(status__in=["planned", "in_progress", "finished"])
+
+
+class RandomDrawQuerySet(ScopedQuerySet):
+    """Random draws (双随机)."""
+
+    def published(self) -> "RandomDrawQuerySet":
+        """Results published (一公开): what the public pages show."""
+        return self.filter(published_at__isnull=False)

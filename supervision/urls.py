@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision import views
+from supervision import inspections_views, leads_views, views
 
 app_name = "supervision"
 
@@ -15,4 +15,32 @@ urlpatterns = [
     path("institutions/<int:pk>/agreements/new/", views.AgreementCreateView.as_view(), name="agreement-create"),
     path("agreements/", views.AgreementListView.as_view(), name="agreement-list"),
     path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement-detail"),
+    # Leads and their import
+    path("leads/", leads_views.LeadListView.as_view(), name="lead-list"),
+    path("leads/export/", leads_views.LeadExportView.as_view(), name="lead-export"),
+    path("leads/new/", leads_views.LeadCreateView.as_view(), name="lead-create"),
+    path("leads/<int:pk>/", leads_views.LeadDetailView.as_view(), name="lead-detail"),
+    path("leads/<int:pk>/dispatch/", leads_views.LeadDispatchView.as_view(), name="lead-dispatch"),
+    path("leads/<int:pk>/verify/", leads_views.LeadStartVerificationView.as_view(), name="lead-start-verification"),
+    path("leads/<int:pk>/dismiss/", leads_views.LeadDismissView.as_view(), name="lead-dismiss"),
+    path("leads/<int:pk>/confirm/", leads_views.LeadConfirmView.as_view(), name="lead-confirm"),
+    path("leads/imports/", leads_views.ImportBatchListView.as_view(), name="leadimport-list"),
+    path("leads/imports/new/", leads_views.LeadImportView.as_view(), name="leadimport-create"),
+    path("leads/imports/<int:pk>/", leads_views.ImportBatchDetailView.as_view(), name="leadimport-detail"),
+    path("leads/imports/<int:pk>/progress/", leads_views.ImportBatchProgressView.as_view(), name="leadimport-progress"),
+    # Inspections and random draws
+    path("inspections/", inspections_views.InspectionListView.as_view(), name="inspection-list"),
+    path("inspections/new/", inspections_views.InspectionCreateView.as_view(), name="inspection-create"),
+    path("inspections/<int:pk>/", inspections_views.InspectionDetailView.as_view(), name="inspection-detail"),
+    path("inspections/<int:pk>/start/", inspections_views.InspectionStartView.as_view(), name="inspection-start"),
+    path("inspections/<int:pk>/findings/", inspections_views.FindingCreateView.as_view(), name="finding-create"),
+    path("inspections/<int:pk>/finish/", inspections_views.InspectionFinishView.as_view(), name="inspection-finish"),
+    path("inspections/<int:pk>/close/", inspections_views.InspectionCloseView.as_view(), name="inspection-close"),
+    path("inspections/<int:pk>/cancel/", inspections_views.InspectionCancelView.as_view(), name="inspection-cancel"),
+    path("findings/<int:pk>/evidence/", inspections_views.FindingEvidenceView.as_view(), name="finding-evidence"),
+    path("draws/", inspections_views.RandomDrawListView.as_view(), name="randomdraw-list"),
+    path("draws/new/", inspections_views.RandomDrawCreateView.as_view(), name="randomdraw-create"),
+    path("draws/<int:pk>/", inspections_views.RandomDrawDetailView.as_view(), name="randomdraw-detail"),
+    path("draws/<int:pk>/verify/", inspections_views.RandomDrawVerifyView.as_view(), name="randomdraw-verify"),
+    path("draws/<int:pk>/publish/", inspections_views.RandomDrawPublishView.as_view(), name="randomdraw-publish"),
 ]

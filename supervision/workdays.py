@@ -12,24 +12,24 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 
 class CalendarDay(models.Model):
     """A day that differs from the plain week: a public holiday, or a weekend day worked instead (调休)."""
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", _lazy("Public holiday (no work)")
-        WORKDAY = "workday", _lazy("Make-up working day")
+        HOLIDAY = "holiday", gettext_lazy("Public holiday (no work)")
+        WORKDAY = "workday", gettext_lazy("Make-up working day")
 
-    day = models.DateField(_lazy("date"), unique=True)
-    kind = models.CharField(_lazy("kind"), max_length=8, choices=Kind.choices)
-    name = models.CharField(_lazy("name"), max_length=40, blank=True)
+    day = models.DateField(gettext_lazy("date"), unique=True)
+    kind = models.CharField(gettext_lazy("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(gettext_lazy("name"), max_length=40, blank=True)
 
     class Meta:
         app_label = "supervision"
-        verbose_name = _lazy("calendar day")
-        verbose_name_plural = _lazy("working-day calendar")
+        verbose_name = gettext_lazy("calendar day")
+        verbose_name_plural = gettext_lazy("working-day calendar")
         ordering = ["day"]
 
     def __str__(self):

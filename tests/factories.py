@@ -1,5 +1,6 @@
 """factory_boy factories. Units are created through the service so their paths are real."""
 
+import hashlib
 from datetime import date
 
 import factory
@@ -105,3 +106,76 @@ class AgreementActionFactory(factory.django.DjangoModelFactory):
     jurisdiction = factory.LazyAttribute(lambda o: o.agreement.jurisdiction)
     grounds = "测试依据"
     proposed_by = factory.SubFactory(UserFactory)
+
+
+# --- Leads and inspections (issue 5) -----------------------------------------------------------------------
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    """A new screening lead about an institution, in its branch, written directly (no audit row)."""
+
+    class Meta:
+        model = "supervision.Lead"
+
+    source = "screening"
+    institution = factory.SubFactory(InstitutionFactory)
+    jurisdiction = factory.LazyAttribute(lambda o: o.institution.jurisdiction)
+    description = factory.Sequence(lambda n: f"疑似违规线索{n}")
+    amount = 1000
+    received_on = date(2026, 1, 5)
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    """A planned special inspection of an institution, written directly (no team, no audit row)."""
+
+    class Meta:
+        model = "supervision.Inspection"
+
+    kind = "special"
+    title = factory.Sequence(lambda n: f"专项检查{n}")
+    institution = factory.SubFactory(InstitutionFactory)
+    jurisdiction = factory.LazyAttribute(lambda o: o.institution.jurisdiction)
+    planned_on = date(2026, 3, 2)
+    created_by = factory.SubFactory(UserFactory)
+
+
+# --- Documents (issue 4) ---------------------------------------------------------------------------------------
+
+PDF_STUB = b"%PDF-1.4\n% a stored document for tests that do not render\n%%EOF\n"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """An issued filing form of a case, written directly with a stub file (no rendering, no event or audit row).
+    Use ``enforcement.services.document_issue`` to test issuing itself."""
+
+    class Meta:
+        model = "enforcement.Document"
+
+    case = factory.SubFactory(CaseFactory)
+    agreement_action = None
+    kind = "filing_form"
+    jurisdiction = factory.LazyAttribute(lambda o: (o.case or o.agreement_action).jurisdiction)
+    issuing_unit = factory.LazyAttribute(lambda o: o.jurisdiction)
+    year = 2026
+    sequence = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda o: f"测医保立〔{o.year}〕{o.sequence}号")
+    file = factory.django.FileField(filename="stub.pdf", data=PDF_STUB)
+    sha256 = hashlib.sha256(PDF_STUB).hexdigest()
+    size = len(PDF_STUB)
+    html = "<!DOCTYPE html><html><body><p>立案审批表</p></body></html>"
+    issued_by = factory.SubFactory(UserFactory)
+
+
+class PrintBatchFactory(factory.django.DjangoModelFactory):
+    """A finished print batch with a stub file."""
+
+    class Meta:
+        model = "enforcement.PrintBatch"
+
+    created_by = factory.SubFactory(UserFactory)
+    state = "done"
+    total = 1
+    done = 1
+    pages = 1
+    file = factory.django.FileField(filename="batch.pdf", data=PDF_STUB)
+    size = len(PDF_STUB)

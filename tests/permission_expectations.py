@@ -21,12 +21,17 @@ CHANGERS = {"enf_chief", "fund_officer", "b01_chief", "b01_fund", "b02_chief"}  
 OFFICERS = {"enf_officer", "b01_officer", "b02_officer"}
 CHIEFS = {"enf_chief", "b01_chief", "b02_chief"}
 FUND_OFFICERS = {"fund_officer", "b01_fund"}
+# Leads and inspections (issue 5).
+ANALYSTS = {"analyst"}
+DRAWERS = CHIEFS | {"director"}
 
 
 def sees(username: str, model: str, branch: str) -> bool:
     """Whether ``username`` sees a record of ``model`` in ``branch`` (domain §2)."""
     if model == "orgunit":
         return username in STAFF | {"admin"}
+    if model == "printbatch":
+        return username == f"{branch.lower()}_chief"  # a print batch is its requester's alone (issue 4)
     if username == "admin":
         return True  # the superuser sees everything (it still holds no domain permission)
     if username in CITY_WIDE:
@@ -90,7 +95,59 @@ ROUTES: dict[str, Route] = {
     "enforcement:agreementaction-reject": r(CHIEFS | {"director"}, obj="agreementaction", method="post", ok=302),
     "enforcement:agreementaction-apply": r(CHIEFS | FUND_OFFICERS, obj="agreementaction", method="post", ok=302),
     "enforcement:penaltyrule-list": r(STAFF),
+    # --- Documents (issue 4; enforcement/documents_views.py) ---
+    # "casedocument"/"actiondocument": a document under its case/measure, in and out of scope. Issuing is
+    # POST-only: a GET is 405 for whoever may issue there (fund officers are refused per kind by the service).
+    "enforcement:case-document-issue": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="case", ok=405),
+    "enforcement:case-document-draft": r(STAFF, obj="case"),  # <kind> is filing_form
+    "enforcement:case-document-preview": r(STAFF, obj="casedocument"),
+    "enforcement:case-document-download": r(STAFF, obj="casedocument"),
+    "enforcement:agreementaction-document-issue": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="agreementaction", ok=405),
+    "enforcement:agreementaction-document-draft": r(STAFF, obj="agreementaction"),  # <kind> is agreement_notice
+    "enforcement:agreementaction-document-preview": r(STAFF, obj="actiondocument"),
+    "enforcement:agreementaction-document-download": r(STAFF, obj="actiondocument"),
+    "enforcement:document-list": r(STAFF),
+    "enforcement:document-print": r(CHIEFS, ok=405),  # POST only
+    "enforcement:printbatch-detail": r(CHIEFS, obj="printbatch"),
+    "enforcement:printbatch-status": r(CHIEFS, obj="printbatch"),
+    "enforcement:printbatch-download": r(CHIEFS, obj="printbatch"),
     # --- end of enforcement pages ---
+    # --- Leads, imports, inspections and random draws (issue 5) ---
+    "supervision:lead-list": r(STAFF),
+    "supervision:lead-export": r(STAFF),
+    "supervision:lead-create": r(OFFICERS | CHIEFS | ANALYSTS),
+    "supervision:lead-detail": r(STAFF, obj="lead"),
+    # POST-only steps, swept with a bare POST on a confirmed lead: whoever may take the step is sent back to the
+    # lead's page (302, refused with a message for the state); others 403, out of scope 404.
+    "supervision:lead-dispatch": r(CHIEFS | ANALYSTS, obj="lead", method="post", ok=302),
+    "supervision:lead-start-verification": r(OFFICERS | CHIEFS, obj="lead", method="post", ok=302),
+    "supervision:lead-dismiss": r(CHIEFS, obj="lead", method="post", ok=302),
+    "supervision:lead-confirm": r(CHIEFS, obj="lead", method="post", ok=302),
+    "supervision:leadimport-list": r(STAFF),
+    "supervision:leadimport-create": r(CHIEFS | ANALYSTS),
+    "supervision:leadimport-detail": r(STAFF, obj="importbatch"),
+    "supervision:leadimport-progress": r(STAFF, obj="importbatch"),
+    "supervision:inspection-list": r(STAFF),
+    "supervision:inspection-create": r(OFFICERS | CHIEFS),
+    "supervision:inspection-detail": r(STAFF, obj="inspection"),
+    "supervision:inspection-start": r(OFFICERS | CHIEFS, obj="inspection", method="post", ok=302),
+    "supervision:finding-create": r(OFFICERS | CHIEFS, obj="inspection", method="post", ok=302),
+    "supervision:inspection-finish": r(OFFICERS | CHIEFS, obj="inspection", method="post", ok=302),
+    "supervision:inspection-close": r(CHIEFS, obj="inspection", method="post", ok=302),
+    "supervision:inspection-cancel": r(CHIEFS, obj="inspection", method="post", ok=302),
+    "supervision:finding-evidence": r(STAFF, obj="finding"),
+    "supervision:randomdraw-list": r(STAFF),
+    "supervision:randomdraw-create": r(DRAWERS),
+    "supervision:randomdraw-detail": r(STAFF, obj="randomdraw"),
+    "supervision:randomdraw-verify": r(STAFF, obj="randomdraw"),
+    "supervision:randomdraw-publish": r(DRAWERS, obj="randomdraw", method="post", ok=302),
+    # Follow-ups of confirmed leads and of findings (enforcement/leads_views.py): the sweep's leads are confirmed
+    # and its findings belong to started inspections.
+    "enforcement:lead-open-case": r(OFFICERS, obj="lead"),
+    "enforcement:lead-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="lead"),
+    "enforcement:finding-open-case": r(OFFICERS, obj="finding"),
+    "enforcement:finding-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="finding"),
+    # --- end of issue 5 pages ---
     # API
     "api-token": Route(fixed=405, api=True),  # POST only
     "api-schema": Route(fixed=200, api=True),
@@ -113,6 +170,34 @@ ROUTES: dict[str, Route] = {
     "agreementaction-approve": r(STAFF, api=True, obj="agreementaction", ok=405),
     "agreementaction-reject": r(STAFF, api=True, obj="agreementaction", ok=405),
     "agreementaction-apply": r(STAFF, api=True, obj="agreementaction", ok=405),
+    # Leads, inspections and random draws (supervision/leads_api.py, inspections_api.py). POST-only actions answer
+    # a GET with 405 once the caller may read the record.
+    "lead-list": r(STAFF, api=True),
+    "lead-detail": r(STAFF, api=True, obj="lead"),
+    "lead-dispatch": r(STAFF, api=True, obj="lead", ok=405),
+    "lead-start-verification": r(STAFF, api=True, obj="lead", ok=405),
+    "lead-dismiss": r(STAFF, api=True, obj="lead", ok=405),
+    "lead-confirm": r(STAFF, api=True, obj="lead", ok=405),
+    "lead-import": r(STAFF, api=True, ok=405),
+    "inspection-list": r(STAFF, api=True),
+    "inspection-detail": r(STAFF, api=True, obj="inspection"),
+    "inspection-start": r(STAFF, api=True, obj="inspection", ok=405),
+    "inspection-finish": r(STAFF, api=True, obj="inspection", ok=405),
+    "inspection-close": r(STAFF, api=True, obj="inspection", ok=405),
+    "inspection-cancel": r(STAFF, api=True, obj="inspection", ok=405),
+    "inspection-findings": r(STAFF, api=True, obj="inspection"),
+    "randomdraw-list": r(STAFF, api=True),
+    "randomdraw-detail": r(STAFF, api=True, obj="randomdraw"),
+    "randomdraw-verify": r(STAFF, api=True, obj="randomdraw"),
+    # Follow-ups (enforcement/leads_api.py), POST only: who may open the target and sees the record gets 405.
+    "lead-open-case": r(OFFICERS, api=True, obj="lead", ok=405),
+    "lead-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, api=True, obj="lead", ok=405),
+    "finding-open-case": r(OFFICERS, api=True, obj="finding", ok=405),
+    "finding-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, api=True, obj="finding", ok=405),
+    # Documents of a case (issue 4; enforcement/documents_api.py)
+    "case-document-list": r(STAFF, api=True, obj="case"),
+    "case-document-detail": r(STAFF, api=True, obj="casedocument"),
+    "case-document-download": r(STAFF, api=True, obj="casedocument"),
 }
 
 # Route-name prefixes covered by a rule instead of one entry each.

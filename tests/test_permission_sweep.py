@@ -7,7 +7,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from tests.factories import AgreementActionFactory, AgreementFactory, CaseFactory, InstitutionFactory
+from tests.factories import (
+    AgreementActionFactory,
+    AgreementFactory,
+    CaseFactory,
+    DocumentFactory,
+    InstitutionFactory,
+    PrintBatchFactory,
+)
 from tests.permission_expectations import PREFIX_RULES, ROUTES, expected
 
 ALL_USERS = [
@@ -66,21 +73,72 @@ def test_expectation_table_has_no_stale_entries():
 
 
 @pytest.fixture
-def objects(org):
+def objects(org, cast):
     """One object of each kind in B01 and in B02."""
     b01 = InstitutionFactory(jurisdiction=org.b01)
     b02 = InstitutionFactory(jurisdiction=org.b02)
+    cases = {"B01": CaseFactory(institution=b01), "B02": CaseFactory(institution=b02)}
+    measures = {
+        "B01": AgreementActionFactory(agreement__institution=b01),
+        "B02": AgreementActionFactory(agreement__institution=b02),
+    }
     return {
         "institution": {"B01": b01, "B02": b02},
         "agreement": {"B01": AgreementFactory(institution=b01), "B02": AgreementFactory(institution=b02)},
         "orgunit": {"B01": org.b01, "B02": org.b02},
         # Enforcement: a case and an agreement action in each branch.
-        "case": {"B01": CaseFactory(institution=b01), "B02": CaseFactory(institution=b02)},
-        "agreementaction": {
-            "B01": AgreementActionFactory(agreement__institution=b01),
-            "B02": AgreementActionFactory(agreement__institution=b02),
+        "case": cases,
+        "agreementaction": measures,
+        # Documents (issue 4): URL targets under their case or measure (pk = the record, doc = the document),
+        # and a finished print batch of each branch's chief.
+        "casedocument": {
+            branch: SimpleNamespace(pk=case.pk, doc=DocumentFactory(case=case).pk) for branch, case in cases.items()
         },
+        "actiondocument": {
+            branch: SimpleNamespace(
+                pk=m.pk, doc=DocumentFactory(case=None, agreement_action=m, kind="agreement_notice").pk
+            )
+            for branch, m in measures.items()
+        },
+        "printbatch": {
+            "B01": PrintBatchFactory(created_by=cast.b01_chief),
+            "B02": PrintBatchFactory(created_by=cast.b02_chief),
+        },
+        # Leads and inspections (issue 5): confirmed leads, started inspections with a finding each.
+        **_issue5_objects(b01, b02),
     }
+
+
+def _issue5_objects(b01, b02) -> dict:
+    from django.core.files.base import ContentFile
+
+    from supervision.models import Finding, ImportBatch, RandomDraw
+    from tests.factories import InspectionFactory, LeadFactory, UserFactory
+
+    someone = UserFactory(username="sweep_owner")
+    objects = {"lead": {}, "inspection": {}, "finding": {}, "importbatch": {}, "randomdraw": {}}
+    for branch, institution in (("B01", b01), ("B02", b02)):
+        unit = institution.jurisdiction
+        objects["lead"][branch] = LeadFactory(institution=institution, status="confirmed")
+        inspection = InspectionFactory(institution=institution, status="in_progress", created_by=someone)
+        objects["inspection"][branch] = inspection
+        finding = Finding(
+            inspection=inspection,
+            violation_code="SUBSTITUTION",
+            description="串换",
+            recorded_by=someone,
+            evidence_name="e.txt",
+        )
+        finding.evidence.save("e.txt", ContentFile(b"evidence"), save=False)
+        finding.save()
+        objects["finding"][branch] = finding
+        objects["importbatch"][branch] = ImportBatch.objects.create(
+            jurisdiction=unit, file_name="s.csv", created_by=someone, status="done"
+        )
+        objects["randomdraw"][branch] = RandomDraw.objects.create(
+            jurisdiction=unit, title="抽查", planned_on="2026-07-01", seed="1", drawn_by=someone
+        )
+    return objects
 
 
 def _url(name, params, obj):
@@ -93,6 +151,11 @@ def _url(name, params, obj):
         elif param == "action":
             # The case action pages (enforcement:case-act): the sweep's cases are in ``filing``.
             kwargs["action"] = "approve_filing"
+        elif param == "doc":
+            kwargs["doc"] = getattr(obj, "doc", obj.pk)  # a document under its record (issue 4)
+        elif param == "kind":
+            # Print previews of documents not issued yet (issue 4).
+            kwargs["kind"] = "agreement_notice" if "agreementaction" in name else "filing_form"
         else:
             raise AssertionError(f"{name}: the sweep does not know how to fill <{param}>")
     return reverse(name, kwargs=kwargs)
@@ -137,7 +200,8 @@ def test_missing_object_is_404_like_out_of_scope(cast, objects):
             continue
         url = _url(name, all_routes()[name] - {"format"}, SimpleNamespace(pk=987654))
         client = APIClient()
-        client.force_login(cast["b01_chief"] if "b01_chief" in route.roles else cast["director"])
+        who = next((u for u in ("b01_chief", "director", "enf_officer") if u in route.roles), "director")
+        client.force_login(cast[who])
         assert client.get(url).status_code == 404, name
 
 

@@ -1,4 +1,4 @@
-"""Enforcement models: rules as data, cases and their records, agreement actions."""
+"""Enforcement models: rules as data, cases and their records, agreement actions, issued documents."""
 
 from enforcement.models.agreement_actions import (
     AgreementAction,
@@ -20,6 +20,13 @@ from enforcement.models.cases import (
     Recusal,
     Report,
 )
+from enforcement.models.documents import (
+    Document,
+    DocumentGroupObjectPermission,
+    DocumentKind,
+    DocumentUserObjectPermission,
+    PrintBatch,
+)
 from enforcement.models.rules import DiscretionBand, PenaltyRule, Thresholds, ViolationType
 
 __all__ = [
@@ -35,9 +42,14 @@ __all__ = [
     "CaseUserObjectPermission",
     "DiscretionBand",
     "Discussion",
+    "Document",
+    "DocumentGroupObjectPermission",
+    "DocumentKind",
+    "DocumentUserObjectPermission",
     "Evidence",
     "Payment",
     "PenaltyRule",
+    "PrintBatch",
     "ProposedPenalty",
     "Recusal",
     "Report",

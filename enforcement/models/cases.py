@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from enforcement.models.base import Money
@@ -36,7 +37,7 @@ class CaseState(models.TextChoices):
     CLOSED = "closed", _("Closed")
     ARCHIVED = "archived", _("Archived")
     TRANSFERRED = "transferred", _("Transferred")
-    TERMINATED = "terminated", _("Terminated")
+    TERMINATED = "terminated", pgettext_lazy("case state", "Terminated")
 
 
 OPEN_STATES = frozenset(
@@ -52,7 +53,7 @@ class Case(ScopedModel):
     """An administrative penalty case against an institution or a person."""
 
     class PartyKind(models.TextChoices):
-        ORGANISATION = "organisation", _("Organisation")
+        ORGANISATION = "organisation", pgettext_lazy("party kind", "Organisation")
         PERSON = "person", _("Natural person")
 
     class Outcome(models.TextChoices):
@@ -86,7 +87,7 @@ class Case(ScopedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
-        verbose_name=_("lead"),
+        verbose_name=pgettext_lazy("lead (线索)", "lead"),
     )
 
     # Clocks: the dates the rules count from, and the due dates derived from them when they start.

@@ -1,4 +1,4 @@
-"""Enforcement services: the case procedure and agreement actions."""
+"""Enforcement services: the case procedure, agreement actions and issued documents."""
 
 from enforcement.services.agreement_actions import (
     agreement_action_apply,
@@ -8,6 +8,13 @@ from enforcement.services.agreement_actions import (
     agreement_action_reject,
 )
 from enforcement.services.cases import InvalidState, case_act, case_check_action, case_open
+from enforcement.services.documents import (
+    document_check,
+    document_issue,
+    document_record_download,
+    print_batch_build,
+    print_batch_create,
+)
 
 __all__ = [
     "InvalidState",
@@ -19,4 +26,9 @@ __all__ = [
     "case_act",
     "case_check_action",
     "case_open",
+    "document_check",
+    "document_issue",
+    "document_record_download",
+    "print_batch_build",
+    "print_batch_create",
 ]

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enforcement import clocks, gates, penalties
 from enforcement.models import (
@@ -461,7 +462,12 @@ def _record_payment(case, by, comment, data):
     return None, {"payment": payment.pk, "kind": kind, "amount": amount}
 
 
-CLOSE_BASES = {"settled", "court_enforcement", "write_off", "no_penalty"}
+CLOSE_BASES = {
+    "settled": gettext_lazy("All amounts settled"),
+    "no_penalty": gettext_lazy("No penalty decided"),
+    "court_enforcement": gettext_lazy("Court enforcement applied for"),
+    "write_off": gettext_lazy("Written off with reason"),
+}
 
 
 def _close(case, by, comment, data):
@@ -478,7 +484,8 @@ def _close(case, by, comment, data):
     if basis in ("court_enforcement", "write_off") and not comment:
         raise ValidationError({"comment": _("Give the reason and reference.")})
     case.closed_on = timezone.localdate()
-    case.close_reason = basis if not comment else f"{basis}: {comment}"
+    label = audit.official_text(CLOSE_BASES[basis])
+    case.close_reason = label if not comment else f"{label}：{comment}"
     return None, {"basis": basis, "outstanding": left}
 
 

@@ -66,6 +66,10 @@ def test_units_page_shows_the_users_scope(org, cast, client_for):
                 "enforcement:case-list",
                 "enforcement:agreementaction-list",
                 "enforcement:penaltyrule-list",
+                "enforcement:document-list",  # issue 4
+                # added by supervision's AppConfig.ready (issue 5)
+                "supervision:lead-list",
+                "supervision:inspection-list",
             },
         ),
         ("admin", {"supervision:orgunit-list"}),

@@ -162,3 +162,49 @@ def test_second_run_changes_no_agreement_status(seeded):
     before = dict(Agreement.objects.values_list("number", "status"))
     call_command("seed_demo", stdout=StringIO())
     assert dict(Agreement.objects.values_list("number", "status")) == before
+
+
+# --- Leads, imports, draws and inspections (issue 5: supervision/demo_leads.py, enforcement/demo_leads.py) ---
+
+
+def test_leads_of_every_source_in_every_branch_in_each_status(seeded):
+    from supervision.models import Lead
+
+    present = set(Lead.objects.values_list("jurisdiction__code", "source", "status"))
+    for branch in ("B01", "B02", "B03"):
+        for source in Lead.Source.values:
+            for status in Lead.Status.values:
+                assert (branch, source, status) in present, (branch, source, status)
+
+
+def test_a_screening_import_and_a_finished_published_draw(seeded):
+    from supervision.inspections_services import draw_verify
+    from supervision.models import ImportBatch, Inspection, RandomDraw
+
+    assert ImportBatch.objects.filter(status="done", created_count__gt=0).exists()
+    draw = RandomDraw.objects.get(kind="random")
+    assert draw.published_at is not None and draw_verify(draw)[0]
+    assert set(Inspection.objects.filter(draw=draw).values_list("status", flat=True)) == set(Inspection.Status.values)
+
+
+def test_inspections_in_each_state_and_a_cross_inspection_with_active_grants(seeded):
+    from supervision.models import Inspection, InspectionUserObjectPermission
+
+    assert set(Inspection.objects.values_list("status", flat=True)) == set(Inspection.Status.values)
+    assert set(Inspection.objects.values_list("kind", flat=True)) == set(Inspection.Kind.values)
+    cross = Inspection.objects.filter(kind="cross", jurisdiction__code="B02")
+    b01_officer = User.objects.get(username="b01_officer1")
+    granted = set(
+        InspectionUserObjectPermission.objects.filter(user=b01_officer).values_list("content_object_id", flat=True)
+    )
+    assert granted == set(cross.values_list("pk", flat=True)) and granted
+    assert set(Inspection.objects.visible_to(b01_officer).filter(jurisdiction__code="B02")) == set(cross)
+
+
+def test_second_run_adds_no_leads_draws_or_inspections(seeded):
+    from supervision.models import ImportBatch, Inspection, Lead, RandomDraw
+
+    models = (Lead, ImportBatch, RandomDraw, Inspection)
+    before = {m.__name__: m.objects.count() for m in models}
+    call_command("seed_demo", stdout=StringIO())
+    assert {m.__name__: m.objects.count() for m in models} == before
