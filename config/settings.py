@@ -190,7 +190,6 @@ LEAD_IMPORT = {
     "bulk_batch_size": 1_000,  # rows per INSERT where COPY is not available (SQLite)
     "progress_every": 2_000,  # rows between progress updates of the batch row
     "use_copy": True,  # PostgreSQL: write with COPY rather than bulk_create (bench/lead_import_bench.py)
-    "pipeline": True,  # PostgreSQL: COPY checked chunks from a writer thread while later rows are checked
 }
 # Random draws (双随机, domain §3): default ratio and team size, and the credit-grade weights (grades come
 # from the credit app; an institution without a grade weighs default_weight).

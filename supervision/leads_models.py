@@ -93,8 +93,6 @@ class Lead(ScopedModel):
         CONFIRMED = "confirmed", _("Confirmed")
         CONVERTED = "converted", _("Converted")
 
-    OPEN_STATUSES = frozenset({Status.NEW, Status.DISPATCHED, Status.VERIFYING, Status.CONFIRMED})
-
     # Leads arrive by the hundred thousand: indexes that no query uses are left out, as each one slows every
     # import (the composite (jurisdiction, received_on) index serves the scope filter).
     jurisdiction = models.ForeignKey(
