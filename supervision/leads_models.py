@@ -111,6 +111,7 @@ class Lead(ScopedModel):
     occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
     # Unique through Meta.constraints (no extra LIKE index on PostgreSQL, which a unique field would add).
     external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
+    # Set for a lead entered by hand; an imported lead's importer is its batch's (see ``entered_by``).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -187,6 +188,13 @@ class Lead(ScopedModel):
             return reverse("supervision:lead-detail", args=[self.pk])
         except NoReverseMatch:
             return ""
+
+    @property
+    def entered_by(self):
+        """Who brought the lead in: the person who entered it, or for an imported lead the batch's importer."""
+        if self.created_by_id is None and self.batch_id is not None:
+            return self.batch.created_by
+        return self.created_by
 
     def is_overdue(self, today=None) -> bool:
         """Verification is running and its due date has passed."""

@@ -114,7 +114,11 @@ class LeadDetailView(LeadQuerysetMixin, ScopedMixin, DetailView):
     template_name = "supervision/lead_detail.html"
 
     def scoped_queryset(self):
-        return super().scoped_queryset().select_related("batch", "dispatched_by", "decided_by", "converted_type")
+        return (
+            super()
+            .scoped_queryset()
+            .select_related("batch__created_by", "created_by", "dispatched_by", "decided_by", "converted_type")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -304,7 +308,7 @@ class ImportBatchAccessMixin:
 
 
 class ImportBatchDetailView(ImportBatchAccessMixin, ScopedMixin, DetailView):
-    """The batch's page: a progress bar while it runs (polled by static/js/lead-import.js), then the report."""
+    """The batch's page: a progress bar while it runs (polled by static/js/job-progress.js), then the report."""
 
     template_name = "supervision/importbatch_detail.html"
 

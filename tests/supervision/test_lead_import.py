@@ -87,7 +87,7 @@ def test_csv_utf8_rows_land_in_their_institutions_branches(cast, institutions):
     assert leads.count() == 6
     for lead in leads.select_related("institution"):
         assert lead.jurisdiction_id == lead.institution.jurisdiction_id
-        assert (lead.source, lead.status, lead.created_by) == ("screening", "new", cast.analyst)
+        assert (lead.source, lead.status, lead.created_by, lead.entered_by) == ("screening", "new", None, cast.analyst)
     first = leads.get(external_id="EXT-000001")
     assert first.amount == Decimal("10.50") and first.rule_code == "R001"
     assert first.description == "疑似串换药品 第1条"
@@ -101,6 +101,13 @@ def test_each_branch_finds_its_leads_in_its_inbox(cast, institutions, client_for
     assert len(b01) == 4
     b02 = client_for(cast.b02_chief).get(reverse("supervision:lead-list")).context["object_list"]
     assert [lead.institution.code for lead in b02] == ["H330102000001"] * 2
+
+
+def test_the_lead_page_names_the_importer(cast, institutions, client_for):
+    batch = run(cast.analyst, csv_bytes(rows_for(institutions, 1)))
+    lead = Lead.objects.get(batch=batch)
+    page = client_for(cast.b01_chief).get(reverse("supervision:lead-detail", args=[lead.pk]))
+    assert page.status_code == 200 and str(cast.analyst) in page.content.decode()
 
 
 def test_csv_with_bom_is_read(cast, institutions):
@@ -355,7 +362,7 @@ def test_page_upload_runs_the_task_and_shows_the_report(cast, institutions, clie
     assert batch.status == "done" and batch.created_count == 3  # the immediate backend ran the task
     page = client.get(batch.get_absolute_url())
     assert page.status_code == 200
-    assert b"js/lead-import.js" in page.content and b"<script>" not in page.content
+    assert b"js/job-progress.js" in page.content and b"<script>" not in page.content
     progress = client.get(reverse("supervision:leadimport-progress", args=[batch.pk])).json()
     assert progress["done"] is True and progress["created"] == 3 and progress["progress"] == 100
 
