@@ -232,13 +232,9 @@ class RandomDrawListView(FilteredListMixin, ScopedMixin, ListView):
     paginate_by = 50
     template_name = "supervision/randomdraw_list.html"
 
-    def scoped_queryset(self):
-        return RandomDraw.objects.visible_to(self.request.user).select_related("drawn_by", "jurisdiction")
+    select_related = ("drawn_by", "jurisdiction")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_draw"] = self.request.user.has_perm("supervision.add_randomdraw")
-        return context
+    page_permissions = {"can_draw": "supervision.add_randomdraw"}
 
 
 class RandomDrawCreateView(ScopedMixin, FormView):
@@ -292,8 +288,7 @@ class RandomDrawDetailView(ScopedMixin, DetailView):
     template_name = "supervision/randomdraw_detail.html"
     verify = False
 
-    def scoped_queryset(self):
-        return RandomDraw.objects.visible_to(self.request.user).select_related("drawn_by", "published_by")
+    select_related = ("drawn_by", "published_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

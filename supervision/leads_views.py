@@ -38,8 +38,7 @@ def _message(exc: Exception) -> str:
 class LeadQuerysetMixin:
     model = Lead
 
-    def scoped_queryset(self):
-        return Lead.objects.visible_to(self.request.user).select_related("institution", "jurisdiction", "assignee")
+    select_related = ("institution", "jurisdiction", "assignee")
 
 
 class LeadListView(LeadQuerysetMixin, FilteredListMixin, ScopedMixin, ListView):
@@ -277,21 +276,16 @@ class ImportBatchListView(FilteredListMixin, ScopedMixin, ListView):
     paginate_by = 50
     template_name = "supervision/importbatch_list.html"
 
-    def scoped_queryset(self):
-        return ImportBatch.objects.visible_to(self.request.user).select_related("created_by", "jurisdiction")
+    select_related = ("created_by", "jurisdiction")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_import"] = self.request.user.has_perm("supervision.import_lead")
-        return context
+    page_permissions = {"can_import": "supervision.import_lead"}
 
 
 class ImportBatchAccessMixin:
     model = ImportBatch
     permission_required = "supervision.view_importbatch"
 
-    def scoped_queryset(self):
-        return ImportBatch.objects.visible_to(self.request.user).select_related("created_by", "jurisdiction")
+    select_related = ("created_by", "jurisdiction")
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset

@@ -22,6 +22,9 @@ class ScopedMixin(LoginRequiredMixin):
     model = None
     staff_only = True  # social supervisors have their own pages
     object_view = False  # form views about one object: load and check it in dispatch
+    select_related: tuple[str, ...] = ()  # what every row or the object shows, fetched with it
+    # Flags for the page's buttons, each a permission held anywhere: {"can_add": "app.add_model"}.
+    page_permissions: dict[str, str] = {}
 
     def get_permission_required(self) -> str:
         if not self.permission_required:
@@ -29,7 +32,8 @@ class ScopedMixin(LoginRequiredMixin):
         return self.permission_required
 
     def scoped_queryset(self):
-        return self.model.objects.visible_to(self.request.user)
+        queryset = self.model.objects.visible_to(self.request.user)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def get_queryset(self):
         return self.scoped_queryset()
@@ -43,6 +47,12 @@ class ScopedMixin(LoginRequiredMixin):
         if self.object_view:
             self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for name, permission in self.page_permissions.items():
+            context[name] = self.request.user.has_perm(permission)
+        return context
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
