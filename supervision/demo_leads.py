@@ -37,7 +37,7 @@ DESCRIPTIONS = {
     "other": "审计部门移送：年度审计发现超标准收费问题",
 }
 DEMO_IMPORT = "demo-screening.csv"
-DRAW_TITLE = "{year}年第一季度双随机抽查"
+DRAW_TITLE = "{year}年度定点医药机构双随机抽查"
 CROSS_TITLE = "{year}年西山分局交叉检查"
 
 

@@ -5,23 +5,43 @@ from decimal import Decimal
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import DateRangeField
 
 from supervision.models import Agreement, ImportBatch, Inspection, Institution, Lead, OrgUnit, RandomDraw, User
 from supervision.services import INSTITUTION_EDITABLE
 
+ISO_DATE = "%Y-%m-%d"
+
 
 def style_form(form):
-    """Give every widget Bootstrap's classes (templates stay free of per-field markup)."""
+    """Give every widget Bootstrap's classes (templates stay free of per-field markup), and dates the
+    browser's date picker."""
     for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select form-select-sm"
-        else:
-            css = "form-control form-control-sm"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        widgets = getattr(field.widget, "widgets", None) or [field.widget]
+        for widget in widgets:
+            if isinstance(field, DateRangeField | forms.DateField):
+                _date_picker(widget)
+            _style_widget(widget)
     return form
+
+
+def _date_picker(widget) -> None:
+    """``<input type="date">`` reads and writes ISO dates only: render the value as YYYY-MM-DD whatever the
+    language (zh-hans would otherwise write 2026/11/22, which the picker shows as empty)."""
+    widget.input_type = "date"
+    widget.attrs.pop("type", None)
+    if hasattr(widget, "format"):
+        widget.format = ISO_DATE
+
+
+def _style_widget(widget) -> None:
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select form-select-sm"
+    else:
+        css = "form-control form-control-sm"
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class StyledFormMixin:

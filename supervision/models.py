@@ -1,5 +1,6 @@
 """Organisation, people, institutions, agreements, the audit trail and per-object grants."""
 
+import datetime
 from datetime import date
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from supervision.querysets import AgreementQuerySet, InstitutionQuerySet, OrgUnitQuerySet, ScopedQuerySet
@@ -502,15 +504,37 @@ class AuditEvent(models.Model):
             if field is not None and field.choices:
                 labels = dict(field.flatchoices)
                 old, new = labels.get(old, old), labels.get(new, new)
-            old, new = _readable(old), _readable(new)
-            rows.append((str(field.verbose_name) if field is not None else key, old, new))
+            old, new = _readable(old, field), _readable(new, field)
+            label = field.verbose_name if field is not None else AUDIT_KEYS.get(key, key)
+            rows.append((str(label), old, new))
         return rows
 
 
-def _readable(value):
+def _readable(value, field=None):
+    """A recorded value as a reader wants it: yes/no, local time, a count for a list of records."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, list):
+        if all(isinstance(item, str | int | float) for item in value):
+            return "、".join(str(item) for item in value)
+        return ngettext("%(count)d entry", "%(count)d entries", len(value)) % {"count": len(value)}
     return value
+
+
+# Labels of recorded keys that are not fields of the record (e.g. the sizes of a draw's pools).
+AUDIT_KEYS = {
+    "pool": _("institutions in the pool"),
+    "officers": _("officers in the pool"),
+    "count": _("number drawn"),
+}
 
 
 AUDIT_VERBS = {
@@ -576,4 +600,10 @@ from supervision.leads_models import (  # noqa: E402, F401
     LeadUserObjectPermission,
 )
 from supervision.numbering import NumberSequence  # noqa: E402, F401
+from supervision.reports_models import (  # noqa: E402, F401
+    Report,
+    ReportAttachment,
+    ReportFeedback,
+    SupervisorAppointment,
+)
 from supervision.workdays import CalendarDay  # noqa: E402, F401

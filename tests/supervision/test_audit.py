@@ -313,3 +313,26 @@ def test_history_on_institution_page_lists_only_its_own_events(org, cast, client
     )
     response = client_for(cast.director).get(reverse("supervision:institution-detail", args=[b01_institution.pk]))
     assert "别家的事" not in response.content.decode()
+
+
+def test_history_shows_times_locally_lists_as_counts_and_labels_recorded_keys(db, settings):
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import translation
+
+    from supervision.models import RandomDraw
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    event = AuditEvent(
+        content_type=ContentType.objects.get_for_model(RandomDraw),
+        before={},
+        after={
+            "published_at": "2026-11-22T20:25:29.196372+00:00",
+            "result": [{"institution": 25, "team": [15, 16]}, {"institution": 12, "team": [14, 5]}],
+            "pool": 42,
+        },
+    )
+    with translation.override("en"):
+        rows = {label: new for label, _old, new in event.changes}
+    assert rows["published at"] == "2026-11-23 04:25"  # 20:25 UTC is 04:25 the next day in Shanghai
+    assert rows["result"] == "2 entries"
+    assert rows["institutions in the pool"] == 42
