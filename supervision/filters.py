@@ -5,7 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import Agreement, ImportBatch, Inspection, Institution, Lead, OrgUnit, RandomDraw
+from supervision.models import Agreement, ImportBatch, Inspection, Institution, Lead, OrgUnit, RandomDraw, Role, User
+from supervision.querysets import subtree_units
 
 
 class JurisdictionFilter(django_filters.ModelChoiceFilter):
@@ -90,6 +91,22 @@ class OrgUnitFilter(django_filters.FilterSet):
 # --- Leads, imports, inspections, random draws -------------------------------------------------------------
 
 
+def officers_in_scope(request):
+    """Officers and chiefs holding their role inside the requesting user's scope (a filter's choices)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            roles__role__in=[Role.OFFICER, Role.CHIEF],
+            roles__is_active=True,
+            roles__unit__in=subtree_units(user.scope_units()),
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 class LeadFilter(ScopedFilterSet):
     """The branch inbox of leads: one FilterSet for the page, its Excel export and the API."""
 
@@ -97,7 +114,7 @@ class LeadFilter(ScopedFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Lead.Status.choices, label=_("Status"))
     source = django_filters.ChoiceFilter(choices=Lead.Source.choices, label=_("Source"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
-    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Verifying officer (user id)"))
+    assignee = django_filters.ModelChoiceFilter(queryset=officers_in_scope, label=_("Verifying officer"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Assigned to me"), widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
     received = django_filters.DateFromToRangeFilter(field_name="received_on", label=_("Received"))

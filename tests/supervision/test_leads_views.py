@@ -64,6 +64,19 @@ def test_inbox_filters_overdue_and_mine(cast, client_for, leads):
     assert "overdue" in client.get(LIST).content.decode() or "超期" in client.get(LIST).content.decode()
 
 
+def test_inbox_filters_by_verifying_officer_chosen_among_officers_in_scope(cast, client_for, leads):
+    leads_services.lead_dispatch(lead=leads["b01"], by=cast.b01_chief, officer=cast.b01_officer)
+    client = client_for(cast.b01_chief)
+    choices = {user.username for user in client.get(LIST).context["filterset"].form.fields["assignee"].queryset}
+    assert choices == {"b01_chief", "b01_officer"}  # not B02's officers, nor the city's
+    assert listed(client, f"?assignee={cast.b01_officer.pk}") == {"东湖串换药品"}
+    assert listed(client, f"?assignee={cast.b02_officer.pk}") == set()  # out of scope: not a valid choice
+    assert {
+        user.username
+        for user in client_for(cast.analyst).get(LIST).context["filterset"].form.fields["assignee"].queryset
+    } >= {"b01_officer", "b02_officer", "enf_officer"}
+
+
 @pytest.mark.parametrize("username", ["supervisor", "norole", "admin"])
 def test_inbox_is_for_staff(cast, client_for, username):
     assert client_for(cast[username]).get(LIST).status_code == 403
