@@ -422,9 +422,21 @@ class AuditEventQuerySet(models.QuerySet):
         ct = ContentType.objects.get_for_model(obj)
         return self.filter(content_type=ct, object_id=str(obj.pk))
 
-    def history_of(self, obj, limit: int = 100):
-        """The newest rows about ``obj``, with what a history table shows (no query per row)."""
-        return self.for_object(obj).select_related("actor", "actor_unit", "content_type")[:limit]
+    def history_of(self, obj, limit: int = 100) -> list["AuditEvent"]:
+        """The newest rows about ``obj``, with what a history table shows: no query per row, and the records
+        a row refers to by id (institution, officer, unit...) fetched once per model to show their names."""
+        events = list(self.for_object(obj).select_related("actor", "actor_unit", "content_type")[:limit])
+        wanted: dict[type, set] = {}
+        for event in events:
+            for field, value in event.references():
+                wanted.setdefault(field.related_model, set()).add(value)
+        names = {}
+        for model, ids in wanted.items():
+            for pk, row in model._base_manager.in_bulk(list(ids)).items():
+                names[(model, pk)] = str(row)
+        for event in events:
+            event.reference_names = names
+        return events
 
 
 class AuditEvent(models.Model):
@@ -483,16 +495,37 @@ class AuditEvent(models.Model):
             return _("status → %(status)s") % {"status": label}
         return str(AUDIT_VERBS.get(self.verb, self.verb))
 
-    @property
-    def changes(self) -> list[tuple[str, object, object]]:
-        """Field-by-field differences between before and after, with field names and choice labels."""
-        before, after = self.before or {}, self.after or {}
+    reference_names: dict = {}  # {(model, pk): name}, filled by history_of
+
+    def _fields(self) -> dict:
         model = self.content_type.model_class()
         fields = {}
         if model is not None:
             for f in model._meta.concrete_fields:
                 fields[f.attname] = f
                 fields[f.name] = f
+        return fields
+
+    def references(self):
+        """(foreign-key field, id) for every recorded value that names another record by its id."""
+        fields = self._fields()
+        for values in (self.before or {}, self.after or {}):
+            for key, value in values.items():
+                field = fields.get(key)
+                if field is not None and field.is_relation and isinstance(value, int) and not isinstance(value, bool):
+                    yield field, value
+
+    def _name(self, field, value):
+        if field is not None and field.is_relation and isinstance(value, int) and not isinstance(value, bool):
+            return self.reference_names.get((field.related_model, value), value)
+        return value
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """Field-by-field differences between before and after, with field names, choice labels and the
+        names of referenced records (when the rows came from ``history_of``)."""
+        before, after = self.before or {}, self.after or {}
+        fields = self._fields()
         rows = []
         for key in dict.fromkeys([*before.keys(), *after.keys()]):
             old, new = before.get(key), after.get(key)
@@ -504,8 +537,9 @@ class AuditEvent(models.Model):
             if field is not None and field.choices:
                 labels = dict(field.flatchoices)
                 old, new = labels.get(old, old), labels.get(new, new)
-            old, new = _readable(old, field), _readable(new, field)
-            label = field.verbose_name if field is not None else AUDIT_KEYS.get(key, key)
+            old, new = _readable(self._name(field, old), field), _readable(self._name(field, new), field)
+            named = field is not None and str(field.verbose_name) != field.name.replace("_", " ")
+            label = field.verbose_name if named else AUDIT_KEYS.get(key, field.verbose_name if field else key)
             rows.append((str(label), old, new))
         return rows
 
@@ -534,6 +568,12 @@ AUDIT_KEYS = {
     "pool": _("institutions in the pool"),
     "officers": _("officers in the pool"),
     "count": _("number drawn"),
+    "team": _("team (user ids)"),
+    "finding": _("finding (no.)"),
+    "violation_code": _("violation code"),
+    "amount": _("amount (CNY)"),
+    "sha256": _("SHA-256 of the evidence"),
+    "created_by": _("entered by"),  # used for fields without a verbose name of their own
 }
 
 

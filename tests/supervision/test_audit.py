@@ -336,3 +336,18 @@ def test_history_shows_times_locally_lists_as_counts_and_labels_recorded_keys(db
     assert rows["published at"] == "2026-11-23 04:25"  # 20:25 UTC is 04:25 the next day in Shanghai
     assert rows["result"] == "2 entries"
     assert rows["institutions in the pool"] == 42
+
+
+def test_history_names_the_records_a_change_refers_to(cast, b01_institution, django_assert_num_queries):
+    from supervision import leads_services
+    from supervision.models import Lead
+
+    lead = leads_services.lead_create(
+        by=cast.b01_officer, institution=b01_institution, source=Lead.Source.REPORT, description="举报", amount=0
+    )
+    leads_services.lead_dispatch(lead=lead, by=cast.b01_chief, officer=cast.b01_officer)
+    with django_assert_num_queries(4):  # the rows, then users, institutions and units: one query each
+        events = AuditEvent.objects.history_of(lead)
+    shown = [str(value) for event in events for _label, _old, value in event.changes]
+    assert str(b01_institution) in shown and str(cast.b01_officer) in shown
+    assert str(b01_institution.pk) not in shown
