@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from enforcement.models import AgreementAction, Case, CaseState, Document, DocumentKind, ViolationType
 from enforcement.queues import AGREEMENT_ACTION_QUEUES, CASE_QUEUES, apply_queue
-from supervision.filters import ScopedFilterSet, SearchFilter
+from supervision.filters import ScopedFilterSet, SearchFilter, officers_in_scope
 from supervision.models import OrgUnit
 
 
@@ -19,7 +19,7 @@ class CaseFilter(ScopedFilterSet):
     branch = django_filters.ModelChoiceFilter(
         queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH), method="filter_branch", label=_("Branch")
     )
-    officer = django_filters.NumberFilter(method="filter_officer", label=_("Officer (user id)"))
+    officer = django_filters.ModelChoiceFilter(queryset=officers_in_scope, method="filter_officer", label=_("Officer"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     violation_code = django_filters.ModelChoiceFilter(
         queryset=ViolationType.objects.all(), to_field_name="code", field_name="violation_types",
@@ -42,7 +42,7 @@ class CaseFilter(ScopedFilterSet):
         return qs.in_subtree(value) if value else qs
 
     def filter_officer(self, qs, name, value):
-        return qs.filter(assignments__user_id=value) if value else qs
+        return qs.filter(assignments__user=value) if value else qs
 
     def filter_overdue(self, qs, name, value):
         if value is None:
