@@ -169,6 +169,9 @@ class Lead(ScopedModel):
         indexes = [
             models.Index(fields=["jurisdiction", "-received_on"]),
             models.Index(fields=["status", "-received_on"]),
+            # The inbox's own order, for city-wide users (bench: city lead list p50 372 → 129 ms on 200,000
+            # leads); it costs the import one more index to fill.
+            models.Index(fields=["-received_on", "-id"], name="lead_list_order_idx"),
             models.Index(fields=["assignee"], condition=models.Q(assignee__isnull=False), name="lead_assignee_idx"),
         ]
         constraints = [models.UniqueConstraint(fields=["external_id"], name="lead_external_id_uniq")]

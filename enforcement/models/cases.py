@@ -143,6 +143,9 @@ class Case(ScopedModel):
         indexes = [
             models.Index(fields=["jurisdiction", "-opened_at"]),
             models.Index(fields=["state", "-opened_at"]),
+            # The list's own order, for city-wide users: without it PostgreSQL sorts every case to show 50
+            # (bench: city case list p50 148 → 78 ms on 30,000 cases).
+            models.Index(fields=["-opened_at", "-id"], name="case_list_order_idx"),
         ]
         permissions = [
             ("act_case", "Can take procedure actions"),
