@@ -50,8 +50,16 @@ messages: install ## Refresh the zh-hans catalogue from the code and compile it 
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
-bench: install ## Benchmarks (not tests); figures go to bench/results.md
-	@if [ -d bench ] && ls bench/*.py >/dev/null 2>&1; then for f in bench/*.py; do $(PY) $$f || exit 1; done; else echo "no benchmarks yet"; fi
+# The benchmarks' own PostgreSQL database: created, migrated and loaded with `seed_demo --bench` when missing.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+
+bench: install ## Benchmarks on PostgreSQL with the bench data (not tests); figures go to bench/results.md
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null 2>&1 \
+		|| echo "could not install wrk (Debian package): the throughput figure will be skipped"
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages_bench.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/lead_import_bench.py
+	$(PY) bench/pdf_bench.py
+	@echo "Load and fault test (restarts PostgreSQL; run by hand): $(PY) bench/load_fault.py --help"
 
 clean: ## Remove the virtualenv and local data in var/
 	rm -rf $(VENV) var/*.sqlite3* var/media var/static var/test-media

@@ -4,11 +4,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from credit import api as credit_api
 from enforcement import api as enforcement_api
 from enforcement import documents_api
 from enforcement import leads_api as enforcement_leads_api
 from supervision import api as supervision_api
-from supervision import inspections_api, leads_api
+from supervision import inspections_api, leads_api, reports_api
 
 router = DefaultRouter()
 router.register("org-units", supervision_api.OrgUnitViewSet, basename="orgunit")
@@ -17,8 +18,10 @@ router.register("agreements", supervision_api.AgreementViewSet, basename="agreem
 router.register("leads", leads_api.LeadViewSet, basename="lead")
 router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
 router.register("random-draws", inspections_api.RandomDrawViewSet, basename="randomdraw")
+router.register("reports", reports_api.ReportViewSet, basename="report")
 router.register("cases", enforcement_api.CaseViewSet, basename="case")
 router.register("agreement-actions", enforcement_api.AgreementActionViewSet, basename="agreementaction")
+router.register("credit/ratings", credit_api.CreditRatingViewSet, basename="creditrating")  # issue 7
 router.register(r"cases/(?P<pk>[0-9]+)/documents", documents_api.CaseDocumentViewSet, basename="case-document")
 
 urlpatterns = [
@@ -42,5 +45,6 @@ urlpatterns = [
         enforcement_leads_api.FindingAgreementActionFollowUpAPIView.as_view(),
         name="finding-agreementaction",
     ),
+    path("assessments/score/", credit_api.AssessmentScoreView.as_view(), name="assessment-score"),  # issue 7
     path("", include(router.urls)),
 ]

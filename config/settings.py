@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "supervision",
     "enforcement",
     "credit",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Widgets render through TEMPLATES, so templates/ can restyle a third-party widget (the date ranges).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -219,12 +222,62 @@ DOCUMENTS = {
     "batch_max": env_int("DOC_BATCH_MAX", 1000),
 }
 
+# Social supervisors and reports (issue 6; domain §3, law-reference §5–6). Replies to reporters are due this
+# many working days after a report is received; attachments are limited by type, size and count; public reports
+# are rate-limited per address through the cache (LocMem by default: per process).
+REPORTS = {
+    "reply_working_days": env_int("REPORT_REPLY_WORKING_DAYS", 15),  # configurable
+    "supervisor_term_years": env_int("SUPERVISOR_TERM_YEARS", 2),  # configurable
+    "attachment_extensions": env_list("REPORT_ATTACHMENT_TYPES", ["pdf", "jpg", "jpeg", "png", "docx", "xlsx"]),
+    "attachment_max_bytes": env_int("REPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+    "attachment_max_count": env_int("REPORT_ATTACHMENT_MAX_COUNT", 5),
+    "public_rate_limit": env_int("PUBLIC_REPORT_RATE_LIMIT", 5),  # public reports per address per window
+    "public_rate_window_seconds": env_int("PUBLIC_REPORT_RATE_WINDOW", 3600),
+}
+# Whistleblower rewards (domain §3; 医保办发〔2022〕22号, Guangdong tiers): clamp(value × rate, floor, cap).
+REWARDS = {
+    "tiers": {  # configurable per province: tier → (rate, floor in CNY)
+        "1": ("0.03", "400"),
+        "2": ("0.02", "300"),
+        "3": ("0.01", "200"),
+    },
+    "cap": env_str("REWARD_CAP", "200000"),
+    "claim_months": env_int("REWARD_CLAIM_MONTHS", 2),
+}
+# One cache shared by every process (gunicorn workers, the task worker): the public pages' cached data and
+# the public report form's per-address rate limit must hold across workers. A database table by default
+# (created by every `migrate`, see supervision.apps); CACHE_BACKEND/CACHE_LOCATION select e.g. Redis.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "portal_cache"),
+    }
+}
+
+# Public disclosure (domain §8): decided penalty cases are published within this many working days of the
+# decision (the daily refresh_agreements job publishes what is due); public pages cache their data this long.
+PUBLIC_DISCLOSURE = {
+    "publish_working_days": env_int("DISCLOSURE_PUBLISH_WORKING_DAYS", 7),  # configurable
+    "cache_seconds": env_int("DISCLOSURE_CACHE_SECONDS", 300),
+}
+
 # Demo data of the apps after the organisation (seed_demo), in dependency order.
 DEMO_SEEDERS = [
     "supervision.demo.seed_calendar",
     "supervision.demo_leads.seed",  # leads, a screening import, draws and inspections (issue 5)
     "enforcement.demo.seed",
     "enforcement.demo_leads.seed",  # confirmed leads and a finding followed up (issue 5)
+    "supervision.demo_reports.seed",  # supervisor appointments, supervisor and public reports (issue 6)
+    "enforcement.demo_public.seed",  # rewards and published decisions (issue 6)
+    "credit.demo.seed",  # ratings in every grade, repair applications, an assessment (issue 7)
+]
+
+# The bench data set (contract §Bench) that `seed_demo --bench` adds on top of the demo data, in order: the
+# first builds the org, people, institutions, leads and inspections and hands them to the others.
+BENCH_SEEDERS = [
+    "supervision.bench_data.seed",
+    "enforcement.bench_data.seed",
+    "enforcement.bench_data.publish",  # what the nightly disclosure job would have published
 ]
 
 # Demo accounts all share this password (contract).
@@ -264,6 +317,8 @@ SPECTACULAR_SETTINGS = {
         "LeadStatusEnum": "supervision.leads_models.Lead.Status",
         "InspectionStatusEnum": "supervision.inspections_models.Inspection.Status",
         "DocumentKindEnum": "enforcement.models.DocumentKind",
+        "ReportStatusEnum": "supervision.reports_models.Report.Status",  # issue 6
+        "ReportKindEnum": "supervision.reports_models.Report.Kind",
     },
 }
 

@@ -21,6 +21,9 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("", include("supervision.urls")),
     path("", include("enforcement.urls")),
+    path("", include("credit.urls")),  # credit ratings, repair, assessments (issue 7)
+    path("public/credit/", include("credit.public_urls")),  # public grade-E list (issue 7), before public/
+    path("public/", include("enforcement.public_urls")),  # public disclosure and reports (issue 6)
 ]
 
 if settings.DEBUG:

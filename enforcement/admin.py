@@ -114,3 +114,6 @@ class DocumentAdmin(ReadOnlyAdmin):
     list_select_related = ["jurisdiction", "issued_by"]
     exclude = ["html"]
     date_hierarchy = "issued_at"
+
+
+from enforcement import admin_public  # noqa: E402, F401 - rewards and public disclosure (issue 6)

@@ -407,6 +407,7 @@ class AgreementActionViewSet(
         "approve": "enforcement.approve_agreementaction",
         "reject": "enforcement.approve_agreementaction",
         "apply": "enforcement.apply_agreementaction",
+        "revoke": "enforcement.approve_agreementaction",
         "*": VIEW_AGREEMENT_ACTION,
     }
 
@@ -454,4 +455,15 @@ class AgreementActionViewSet(
         obj = self.get_object()
         with domain_errors():
             obj = services.agreement_action_apply(action=obj, by=request.user)
+        return self._respond(obj)
+
+    @extend_schema(request=ReasonSerializer, responses=responses(AgreementActionSerializer, 400, 403, 404, 409))
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None, **kwargs):
+        """Revoke an applied measure (the comment is the reason); its consequences are reversed."""
+        obj = self.get_object()
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with domain_errors():
+            obj = services.agreement_action_revoke(action=obj, by=request.user, reason=body.validated_data["comment"])
         return self._respond(obj)

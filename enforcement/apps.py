@@ -18,6 +18,9 @@ class EnforcementConfig(AppConfig):
         from supervision.services import AGREEMENT_REFRESH_HOOKS
 
         leads_hooks.register()  # lead and finding follow-ups, the violation codes of findings (issue 5)
+        from enforcement import rewards_hooks
+
+        rewards_hooks.register_all()  # rewards, public disclosure (issue 6)
         # Printable documents (issue 4): a deploy check only, looking the font up costs ~0.7 s.
         checks.register(check_fonts, "enforcement", deploy=True)
         if agreement_action_end_due not in AGREEMENT_REFRESH_HOOKS:

@@ -247,7 +247,7 @@ class PrintBatchMixin(ScopedMixin):
 
 
 class PrintBatchDetailView(PrintBatchMixin, DetailView):
-    """The batch's progress (polled by static/js/print-batch.js) and, when ready, its download."""
+    """The batch's progress (polled by static/js/job-progress.js) and, when ready, its download."""
 
     template_name = "enforcement/printbatch_detail.html"
 

@@ -1,5 +1,7 @@
 """FilterSets shared by the case and agreement-action pages, their exports and the API."""
 
+import functools
+
 import django_filters
 from django import forms
 from django.utils import timezone
@@ -11,6 +13,23 @@ from enforcement.models import AgreementAction, Case, CaseState, Document, Docum
 from enforcement.queues import AGREEMENT_ACTION_QUEUES, CASE_QUEUES, apply_queue
 from supervision.filters import ScopedFilterSet, SearchFilter, officers_in_scope
 from supervision.models import OrgUnit
+from supervision.widgets import LongSelect
+
+
+def _share_unit_choices(form, fields: dict) -> None:
+    """The form's unit lists (name → kind, or None for every unit) read the org units once, when the page renders
+    them, not once each: the case list stays within its query budget (issue 8). Validating a submitted unit still
+    goes through each field's queryset."""
+    units = functools.cache(lambda: list(OrgUnit.objects.all()))
+    for name, kind in fields.items():
+        field = form.fields[name]
+
+        def choices(field=field, kind=kind):
+            rows = [(u.pk, field.label_from_instance(u)) for u in units() if kind is None or u.kind == kind]
+            return [("", field.empty_label), *rows] if field.empty_label is not None else rows
+
+        # Django's own setter: django-filter's overrides it for its iterator, which wants a queryset.
+        forms.ChoiceField.choices.fset(field, choices)
 
 
 class CaseFilter(ScopedFilterSet):
@@ -19,7 +38,9 @@ class CaseFilter(ScopedFilterSet):
     branch = django_filters.ModelChoiceFilter(
         queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH), method="filter_branch", label=_("Branch")
     )
-    officer = django_filters.ModelChoiceFilter(queryset=officers_in_scope, method="filter_officer", label=_("Officer"))
+    officer = django_filters.ModelChoiceFilter(
+        queryset=officers_in_scope, method="filter_officer", label=_("Officer"), widget=LongSelect
+    )
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     violation_code = django_filters.ModelChoiceFilter(
         queryset=ViolationType.objects.all(), to_field_name="code", field_name="violation_types",
@@ -36,6 +57,14 @@ class CaseFilter(ScopedFilterSet):
     class Meta:
         model = Case
         fields = ["q", "jurisdiction", "branch", "state", "officer", "institution", "violation_code", "overdue"]
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_unit_choices_shared", False):
+            _share_unit_choices(form, {"jurisdiction": None, "branch": OrgUnit.Kind.BRANCH})
+            form._unit_choices_shared = True
+        return form
 
     @extend_schema_field(OpenApiTypes.INT)  # the query parameter is the branch's unit id
     def filter_branch(self, qs, name, value):

@@ -6,6 +6,7 @@ Forms validate input only; the case and the user come in as keyword arguments.
 """
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,12 +17,41 @@ from supervision.models import Institution, OrgUnit, Role, User
 
 
 def certified_officers(case):
-    """Officers holding the officer role in a unit whose scope covers the case, with a valid certificate."""
+    """Officers holding the officer role in a unit whose scope covers the case, with a valid certificate.
+
+    What ``user.has_perm("enforcement.submit_report", case)`` answers for each certified officer (a role held in
+    a unit covering the case, or an explicit grant on it), in one query: asking it per officer cost three queries
+    for each of the city's 1,600 officers at bench scale (issue 8)."""
+    from enforcement.models import CaseGroupObjectPermission, CaseUserObjectPermission
+    from supervision.models import RoleAssignment
+    from supervision.permissions import roles_for
+
     today = timezone.localdate()
-    candidates = User.objects.filter(
-        is_active=True, roles__role=Role.OFFICER, roles__is_active=True, certificate_expires__gte=today
-    ).exclude(certificate_number="").distinct().order_by("username")  # fmt: skip
-    return User.objects.filter(pk__in=[u.pk for u in candidates if u.has_perm("enforcement.submit_report", case)])
+    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+    jurisdiction = units[case.jurisdiction_id]
+
+    def scope(unit):  # OrgUnit.scope_unit without a query per parent
+        while unit.kind in (OrgUnit.Kind.DIVISION, OrgUnit.Kind.SUBCENTRE) and unit.parent_id:
+            unit = units[unit.parent_id]
+        return unit
+
+    covering = [pk for pk, unit in units.items() if jurisdiction.is_within(scope(unit))]
+    by_role = RoleAssignment.objects.filter(
+        role__in=roles_for("enforcement.submit_report"), is_active=True, unit_id__in=covering
+    ).values("user_id")
+    officers = RoleAssignment.objects.filter(role=Role.OFFICER, is_active=True).values("user_id")
+    grant = {"content_object_id": case.pk, "permission__codename": "submit_report"}
+    members = User.groups.through.objects.filter(
+        group_id__in=CaseGroupObjectPermission.objects.filter(**grant).values("group_id")
+    )
+    by_grant = Q(pk__in=CaseUserObjectPermission.objects.filter(**grant).values("user_id")) | Q(
+        pk__in=members.values("user_id")
+    )
+    return (
+        User.objects.filter(is_active=True, certificate_expires__gte=today)
+        .exclude(certificate_number="")
+        .filter(Q(pk__in=by_role) | (Q(pk__in=officers) & by_grant))
+    )
 
 
 class ActionForm(StyledFormMixin, forms.Form):
@@ -243,6 +273,7 @@ ACTION_FORMS = {
     "transfer": TransferForm,
     "terminate": ActionForm,
     "archive": ActionForm,
+    "revoke_decision": ActionForm,
     "extend": ExtendForm,
     "supervise": SuperviseForm,
     "take_over": TakeOverForm,

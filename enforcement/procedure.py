@@ -85,6 +85,11 @@ ACTIONS: dict[str, Action] = {
         _a("terminate", _("Terminate the case"), OPEN_STATES - {S.DECIDED, S.EXECUTING}, S.TERMINATED, {CHIEF},
            comment_required=True, style="outline-danger"),
         _a("archive", _("Archive"), {S.CLOSED}, S.ARCHIVED, {OFFICER}, assigned_only=True),
+        # A decision set aside by reconsideration, a court or the bureau itself (撤销): the case ends and what
+        # followed from the decision (credit points, public disclosure) is reversed, never deleted.
+        _a("revoke_decision", _("Revoke the decision"), {S.DECIDED, S.EXECUTING, S.CLOSED}, S.TERMINATED, {DIRECTOR},
+           comment_required=True, style="outline-danger",
+           help=_("Record why and on what authority the decision was revoked; its consequences are reversed.")),
         _a("extend", _("Extend the decision deadline"), DECISION_CLOCK_STATES, None, {CHIEF}, comment_required=True,
            changes_state=False, style="outline-secondary",
            help=_("+30 days once by the chief; further extensions only after a recorded collective discussion.")),

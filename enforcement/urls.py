@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enforcement import documents_views, leads_views, views
+from enforcement import documents_views, leads_views, rewards_views, views
 
 app_name = "enforcement"
 
@@ -22,7 +22,17 @@ urlpatterns = [
         "agreement-actions/<int:pk>/reject/", views.AgreementActionRejectView.as_view(), name="agreementaction-reject"
     ),
     path("agreement-actions/<int:pk>/apply/", views.AgreementActionApplyView.as_view(), name="agreementaction-apply"),
+    path(
+        "agreement-actions/<int:pk>/revoke/", views.AgreementActionRevokeView.as_view(), name="agreementaction-revoke"
+    ),
     path("rules/", views.PenaltyRuleListView.as_view(), name="penaltyrule-list"),
+    # Whistleblower rewards (issue 6)
+    path("rewards/", rewards_views.RewardListView.as_view(), name="reward-list"),
+    path("rewards/new/", rewards_views.RewardCreateView.as_view(), name="reward-create"),
+    path("rewards/<int:pk>/", rewards_views.RewardDetailView.as_view(), name="reward-detail"),
+    path("rewards/<int:pk>/approve/", rewards_views.RewardApproveView.as_view(), name="reward-approve"),
+    path("rewards/<int:pk>/reject/", rewards_views.RewardRejectView.as_view(), name="reward-reject"),
+    path("rewards/<int:pk>/claim/", rewards_views.RewardClaimView.as_view(), name="reward-claim"),
     # Following up confirmed leads and inspection findings (issue 5).
     path("leads/<int:pk>/open-case/", leads_views.CaseFollowUpView.as_view(), name="lead-open-case"),
     path(

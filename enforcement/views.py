@@ -430,10 +430,7 @@ class AgreementActionPageFilter(AgreementActionFilter):
 class AgreementActionQuerysetMixin:
     model = AgreementAction
 
-    def scoped_queryset(self):
-        return AgreementAction.objects.visible_to(self.request.user).select_related(
-            "institution", "agreement", "jurisdiction", "proposed_by", "case"
-        )
+    select_related = ("institution", "agreement", "jurisdiction", "proposed_by", "case")
 
 
 class AgreementActionListView(AgreementActionQuerysetMixin, FilteredListMixin, ScopedMixin, ListView):
@@ -442,10 +439,7 @@ class AgreementActionListView(AgreementActionQuerysetMixin, FilteredListMixin, S
     paginate_by = 50
     template_name = "enforcement/agreementaction_list.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = self.request.user.has_perm("enforcement.add_agreementaction")
-        return context
+    page_permissions = {"can_add": "enforcement.add_agreementaction"}
 
 
 class AgreementActionDetailView(AgreementActionQuerysetMixin, ScopedMixin, DetailView):
@@ -474,6 +468,8 @@ class AgreementActionDetailView(AgreementActionQuerysetMixin, ScopedMixin, Detai
             can_approve=may_approve and stage_role and action.proposed_by_id != user.pk,
             can_reject=may_approve,
             can_apply=action.state == A.APPROVED and user.has_perm("enforcement.apply_agreementaction", action),
+            can_revoke=action.state in (A.APPLIED, A.ENDED)
+            and user.has_perm("enforcement.approve_agreementaction", action),
             audit_events=AuditEvent.objects.history_of(action),
             **document_panel(action, user),
         )
@@ -584,6 +580,14 @@ class AgreementActionApplyView(AgreementActionStepView):
 
     def perform(self, action, user, comment):
         services.agreement_action_apply(action=action, by=user)
+
+
+class AgreementActionRevokeView(AgreementActionStepView):
+    permission_required = "enforcement.approve_agreementaction"
+    done_message = gettext_lazy("Measure revoked.")
+
+    def perform(self, action, user, comment):
+        services.agreement_action_revoke(action=action, by=user, reason=comment)
 
 
 # --- Penalty rules (reference data) --------------------------------------------------------------------

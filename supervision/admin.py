@@ -174,4 +174,5 @@ class AuditEventAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
         return False
 
 
-from supervision import admin_leads  # noqa: E402, F401 - leads, imports, inspections, draws, conflicts
+# Leads, imports, inspections, draws, conflicts; supervisor appointments and reports (issue 6).
+from supervision import admin_leads, admin_reports  # noqa: E402, F401

@@ -7,13 +7,31 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self):
-        from supervision import permissions, worklist_leads  # noqa: F401 - register permissions and home panels
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="supervision-cache-table")
+        # Register permissions and home panels (reports_permissions: issue 6).
+        from supervision import permissions, reports_permissions, worklist_leads  # noqa: F401
         from supervision.context_processors import NAVIGATION
+        from supervision.reports_services import appointments_expire
+        from supervision.services import AGREEMENT_REFRESH_HOOKS
+
+        if appointments_expire not in AGREEMENT_REFRESH_HOOKS:
+            AGREEMENT_REFRESH_HOOKS.append(appointments_expire)
 
         present = {url_name for _label, url_name, _perm in NAVIGATION}
         for entry in (
             (_("Leads"), "supervision:lead-list", "supervision.view_lead"),
             (_("Inspections"), "supervision:inspection-list", "supervision.view_inspection"),
+            (_("Reports"), "supervision:report-list", "supervision.view_report"),
         ):
             if entry[1] not in present:
                 NAVIGATION.append(entry)
+
+
+def _create_cache_table(using="default", **kwargs):
+    """The database cache's table (settings.CACHES), made by every ``migrate``; a no-op when it exists or
+    when another cache backend is configured."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

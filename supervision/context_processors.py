@@ -22,6 +22,10 @@ def navigation(request):
                 items.append(
                     {"label": label, "url": reverse(url_name), "active": request.path.startswith(reverse(url_name))}
                 )
+    elif user.has_role("supervisor"):
+        # A social supervisor's own portal (issue 6): no staff navigation.
+        url = reverse("supervision:my-reports")
+        items.append({"label": _("My reports"), "url": url, "active": request.path.startswith(url)})
     return {
         "nav_items": items,
         "user_roles": sorted({a.get_role_display() for a in user.role_assignments}),

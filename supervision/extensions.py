@@ -26,6 +26,33 @@ FINDING_FOLLOW_UPS: list[FollowUp] = []
 _violation_codes: list[Callable[[], list[tuple[str, str]]]] = []
 
 
+@dataclass(frozen=True)
+class InstitutionPanel:
+    """A section of the institution page from a later app: ``context(user, institution)`` returns the
+    template's context, or None to leave the section out (e.g. the credit rating, issue 7)."""
+
+    template: str
+    context: Callable
+
+
+INSTITUTION_PANELS: list[InstitutionPanel] = []
+
+
+def register_institution_panel(panel: InstitutionPanel) -> None:
+    if panel.template not in {p.template for p in INSTITUTION_PANELS}:
+        INSTITUTION_PANELS.append(panel)
+
+
+def institution_panels(user, institution) -> list[dict]:
+    """The registered sections for this page: ``{"template", "context"}`` each."""
+    panels = []
+    for panel in INSTITUTION_PANELS:
+        context = panel.context(user, institution)
+        if context is not None:
+            panels.append({"template": panel.template, "context": context})
+    return panels
+
+
 def register_follow_up(registry: list[FollowUp], follow_up: FollowUp) -> None:
     if follow_up.url_name not in {f.url_name for f in registry}:
         registry.append(follow_up)

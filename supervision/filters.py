@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.models import Agreement, ImportBatch, Inspection, Institution, Lead, OrgUnit, RandomDraw, Role, User
 from supervision.querysets import subtree_units
+from supervision.widgets import LongSelect
 
 
 class JurisdictionFilter(django_filters.ModelChoiceFilter):
@@ -114,7 +115,9 @@ class LeadFilter(ScopedFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Lead.Status.choices, label=_("Status"))
     source = django_filters.ChoiceFilter(choices=Lead.Source.choices, label=_("Source"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
-    assignee = django_filters.ModelChoiceFilter(queryset=officers_in_scope, label=_("Verifying officer"))
+    assignee = django_filters.ModelChoiceFilter(
+        queryset=officers_in_scope, label=_("Verifying officer"), widget=LongSelect
+    )
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Assigned to me"), widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
     received = django_filters.DateFromToRangeFilter(field_name="received_on", label=_("Received"))

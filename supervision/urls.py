@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision import inspections_views, leads_views, views
+from supervision import inspections_views, leads_views, reports_views, views
 
 app_name = "supervision"
 
@@ -43,4 +43,21 @@ urlpatterns = [
     path("draws/<int:pk>/", inspections_views.RandomDrawDetailView.as_view(), name="randomdraw-detail"),
     path("draws/<int:pk>/verify/", inspections_views.RandomDrawVerifyView.as_view(), name="randomdraw-verify"),
     path("draws/<int:pk>/publish/", inspections_views.RandomDrawPublishView.as_view(), name="randomdraw-publish"),
+    # Reports (issue 6): the social supervisor's own portal, and the staff pages
+    path("supervisor/", reports_views.MyReportListView.as_view(), name="my-reports"),
+    path("supervisor/reports/new/", reports_views.MyReportCreateView.as_view(), name="my-report-create"),
+    path("supervisor/reports/<int:pk>/", reports_views.MyReportDetailView.as_view(), name="my-report-detail"),
+    path(
+        "supervisor/reports/<int:pk>/attachments/<int:doc>/",
+        reports_views.MyReportAttachmentView.as_view(),
+        name="my-report-attachment",
+    ),
+    path("reports/", reports_views.ReportListView.as_view(), name="report-list"),
+    path("reports/<int:pk>/", reports_views.ReportDetailView.as_view(), name="report-detail"),
+    path("reports/<int:pk>/reply/", reports_views.ReportReplyView.as_view(), name="report-reply"),
+    path(
+        "reports/<int:pk>/attachments/<int:doc>/",
+        reports_views.ReportAttachmentView.as_view(),
+        name="report-attachment",
+    ),
 ]

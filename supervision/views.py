@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from supervision import services
 from supervision.exports import xlsx_response
+from supervision.extensions import institution_panels
 from supervision.filters import AgreementFilter, InstitutionFilter
 from supervision.forms import AgreementForm, InstitutionForm, InstitutionTransferForm, form_errors_from
 from supervision.mixins import FilteredListMixin, ScopedMixin
@@ -21,6 +22,8 @@ from supervision.worklist import home_panels
 @login_required
 def home(request):
     """Each role's start page: what awaits the user, counted within their scope."""
+    if not request.user.is_staff_member and request.user.has_role("supervisor"):
+        return redirect("supervision:my-reports")  # a social supervisor's home is their own portal (issue 6)
     return render(request, "supervision/home.html", {"panels": home_panels(request.user)})
 
 
@@ -60,10 +63,7 @@ class InstitutionListView(InstitutionQuerysetMixin, FilteredListMixin, ScopedMix
     paginate_by = 50
     template_name = "supervision/institution_list.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = self.request.user.has_perm("supervision.add_institution")
-        return context
+    page_permissions = {"can_add": "supervision.add_institution"}
 
 
 class InstitutionExportView(InstitutionListView):
@@ -129,6 +129,7 @@ class InstitutionDetailView(InstitutionQuerysetMixin, ScopedMixin, DetailView):
             can_change=user.has_perm("supervision.change_institution", institution),
             can_add_agreement=user.has_perm("supervision.add_agreement", institution),
             audit_events=AuditEvent.objects.history_of(institution),
+            panels=institution_panels(user, institution),
         )
         return context
 
@@ -227,8 +228,7 @@ class AgreementListView(FilteredListMixin, ScopedMixin, ListView):
     paginate_by = 50
     template_name = "supervision/agreement_list.html"
 
-    def scoped_queryset(self):
-        return Agreement.objects.visible_to(self.request.user).select_related("institution", "jurisdiction")
+    select_related = ("institution", "jurisdiction")
 
 
 class AgreementDetailView(ScopedMixin, DetailView):

@@ -32,6 +32,8 @@ def sees(username: str, model: str, branch: str) -> bool:
         return username in STAFF | {"admin"}
     if model == "printbatch":
         return username == f"{branch.lower()}_chief"  # a print batch is its requester's alone (issue 4)
+    if model == "disclosure":
+        return True  # published on the public pages (issue 6)
     if username == "admin":
         return True  # the superuser sees everything (it still holds no domain permission)
     if username in CITY_WIDE:
@@ -41,7 +43,9 @@ def sees(username: str, model: str, branch: str) -> bool:
     if username in B02:
         return branch == "B02"
     if username == "supervisor":
-        return model == "institution"  # the public register (never a case or an agreement action)
+        # The public register, and their own report (the sweep's B01 report is theirs, B02's another
+        # supervisor's); never a case, an agreement action or a public report.
+        return model == "institution" or (model in ("report", "reportattachment") and branch == "B01")
     return False
 
 
@@ -54,6 +58,7 @@ class Route:
     anon: int | None = None  # anonymous status when not the default
     method: str = "get"
     fixed: int | None = None  # same status for everybody (e.g. 405 for GET on a POST-only route)
+    ok_for: tuple = ()  # (username, status) pairs where a permitted user gets another status than ``ok``
 
 
 def r(roles, **kwargs) -> Route:
@@ -62,7 +67,7 @@ def r(roles, **kwargs) -> Route:
 
 ROUTES: dict[str, Route] = {
     # Pages
-    "home": r(EVERYONE),
+    "home": r(EVERYONE, ok_for=(("supervisor", 302),)),  # a supervisor is sent to their own portal (issue 6)
     "login": r(EVERYONE, ok=302, anon=200),  # signed-in users are sent on to the home page
     "logout": Route(fixed=405),  # POST only
     "password_change": r(EVERYONE),
@@ -148,6 +153,50 @@ ROUTES: dict[str, Route] = {
     "enforcement:finding-open-case": r(OFFICERS, obj="finding"),
     "enforcement:finding-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="finding"),
     # --- end of issue 5 pages ---
+    # --- Supervisors, reports, rewards, public pages (issue 6) ---
+    # The supervisor's own portal: staff get 403; "report" objects: B01's is the supervisor's own, B02's another's.
+    "supervision:my-reports": r({"supervisor"}),
+    "supervision:my-report-create": r({"supervisor"}),  # the sweep's supervisor holds an active appointment
+    "supervision:my-report-detail": r({"supervisor"}, obj="report"),
+    "supervision:my-report-attachment": r({"supervisor"}, obj="reportattachment"),
+    "supervision:report-list": r(STAFF),
+    "supervision:report-detail": r(STAFF, obj="report"),
+    "supervision:report-reply": r(OFFICERS | CHIEFS, obj="report", method="post", ok=302),  # bare POST: message
+    "supervision:report-attachment": r(STAFF, obj="reportattachment"),
+    "enforcement:reward-list": r(STAFF),
+    "enforcement:reward-create": r(OFFICERS | CHIEFS),
+    "enforcement:reward-detail": r(STAFF, obj="reward"),
+    "enforcement:reward-approve": r(CHIEFS, obj="reward", method="post", ok=302),
+    "enforcement:reward-reject": r(CHIEFS, obj="reward", method="post", ok=302),
+    "enforcement:reward-claim": r(CHIEFS | FUND_OFFICERS, obj="reward", method="post", ok=302),
+    # Public pages: everybody, signed in or not.
+    "public:index": r(EVERYONE, anon=200),
+    "public:case-detail": r(EVERYONE, anon=200, obj="disclosure"),
+    "public:report": r(EVERYONE, anon=200),
+    "public:report-track": r(EVERYONE, anon=200),
+    # --- end of issue 6 pages ---
+    # --- Credit evaluation (issue 7; credit/urls.py, credit/public_urls.py) ---
+    "credit:rating-list": r(STAFF),
+    "credit:rating-export": r(STAFF),
+    "credit:rating-detail": r(STAFF, obj="creditrating"),
+    # POST-only steps swept with a bare POST: whoever may take the step is sent back to the record's page (302,
+    # refused with a message for a missing choice or the state); others 403, out of scope 404.
+    "credit:rating-self-correction": r(CHIEFS, obj="creditrating", method="post", ok=302),
+    "credit:scheme-list": r(STAFF),
+    "credit:settlement-import": r(CHIEFS | FUND_OFFICERS),
+    "credit:repair-list": r(STAFF),
+    "credit:repair-create": r(OFFICERS | CHIEFS | FUND_OFFICERS),
+    "credit:repair-detail": r(STAFF, obj="repairapplication"),
+    "credit:repair-approve": r(CHIEFS, obj="repairapplication", method="post", ok=302),
+    "credit:repair-refuse": r(CHIEFS, obj="repairapplication", method="post", ok=302),
+    "credit:assessment-list": r(STAFF),
+    "credit:assessment-create": r(CHIEFS | FUND_OFFICERS),
+    "credit:assessment-detail": r(STAFF, obj="assessment"),
+    "credit:assessment-update": r(CHIEFS | FUND_OFFICERS, obj="assessment"),
+    "credit_public:grade-e": r(EVERYONE, anon=200),
+    # Revoking an applied agreement measure (issue 7: its credit events are reversed).
+    "enforcement:agreementaction-revoke": r(CHIEFS | {"director"}, obj="agreementaction", method="post", ok=302),
+    # --- end of issue 7 pages ---
     # API
     "api-token": Route(fixed=405, api=True),  # POST only
     "api-schema": Route(fixed=200, api=True),
@@ -170,6 +219,7 @@ ROUTES: dict[str, Route] = {
     "agreementaction-approve": r(STAFF, api=True, obj="agreementaction", ok=405),
     "agreementaction-reject": r(STAFF, api=True, obj="agreementaction", ok=405),
     "agreementaction-apply": r(STAFF, api=True, obj="agreementaction", ok=405),
+    "agreementaction-revoke": r(STAFF, api=True, obj="agreementaction", ok=405),  # issue 7
     # Leads, inspections and random draws (supervision/leads_api.py, inspections_api.py). POST-only actions answer
     # a GET with 405 once the caller may read the record.
     "lead-list": r(STAFF, api=True),
@@ -194,6 +244,14 @@ ROUTES: dict[str, Route] = {
     "lead-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, api=True, obj="lead", ok=405),
     "finding-open-case": r(OFFICERS, api=True, obj="finding", ok=405),
     "finding-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, api=True, obj="finding", ok=405),
+    # Reports (issue 6; supervision/reports_api.py): a supervisor reads their own; reply is POST only.
+    "report-list": r(STAFF | {"supervisor"}, api=True),
+    "report-detail": r(STAFF | {"supervisor"}, api=True, obj="report"),
+    "report-reply": r(STAFF | {"supervisor"}, api=True, obj="report", ok=405),
+    # Credit (issue 7; credit/api.py): ratings scoped like institutions; scoring is POST only (405 on GET).
+    "creditrating-list": r(STAFF, api=True),
+    "creditrating-detail": r(STAFF, api=True, obj="creditrating"),
+    "assessment-score": r(STAFF, api=True, ok=405),
     # Documents of a case (issue 4; enforcement/documents_api.py)
     "case-document-list": r(STAFF, api=True, obj="case"),
     "case-document-detail": r(STAFF, api=True, obj="casedocument"),
@@ -220,4 +278,4 @@ def expected(route: Route, username: str | None, branch: str | None) -> int:
         return 403
     if route.obj and not sees(username, route.obj, branch):
         return 404
-    return route.ok
+    return dict(route.ok_for).get(username, route.ok)

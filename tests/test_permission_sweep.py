@@ -7,6 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from tests.credit.sweep import credit_objects
 from tests.factories import (
     AgreementActionFactory,
     AgreementFactory,
@@ -106,7 +107,55 @@ def objects(org, cast):
         },
         # Leads and inspections (issue 5): confirmed leads, started inspections with a finding each.
         **_issue5_objects(b01, b02),
+        # Reports, rewards and public disclosures (issue 6).
+        **_issue6_objects(cases, cast, org),
+        # Credit ratings, repair applications and assessments (issue 7).
+        **credit_objects(b01, b02),
     }
+
+
+def _issue6_objects(cases, cast, org) -> dict:
+    from supervision import reports_services
+    from supervision.models import Report
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="sweep_supervisor2", roles=[("supervisor", None)])
+    for supervisor in (cast.supervisor, other):
+        reports_services.supervisor_appoint(user=supervisor, unit=org.city, by=None)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    objects = {"report": {}, "reportattachment": {}, "reward": {}, "disclosure": {}}
+    for branch, supervisor in (("B01", cast.supervisor), ("B02", other)):
+        case = cases[branch]
+        report = reports_services.report_submit(
+            by=supervisor, institution=case.institution, summary="监督报告", details="详情",
+            files=[SimpleUploadedFile("photo.jpg", b"jpeg")],
+        )  # fmt: skip
+        objects["report"][branch] = report
+        objects["reportattachment"][branch] = SimpleNamespace(pk=report.pk, doc=report.attachments.get().pk)
+        public = reports_services.public_report_submit(institution=case.institution, summary="举报", details="详情")
+        objects["reward"][branch] = _reward(public, case, cast)
+        objects["disclosure"][branch] = _disclosure(case)
+    assert Report.objects.count() == 4
+    return objects
+
+
+def _reward(report, case, cast):
+    from enforcement.models import Reward
+
+    return Reward.objects.create(
+        report=report, case=case, jurisdiction=case.jurisdiction, tier="1", case_value=100000, rate="0.03",
+        floor=400, cap=200000, amount=3000, proposed_by=cast.enf_officer,
+    )  # fmt: skip
+
+
+def _disclosure(case):
+    from enforcement.models import Disclosure
+
+    return Disclosure.objects.create(
+        kind="penalty", case=case, jurisdiction=case.jurisdiction, title=case.title, party=case.party_display,
+        decided_on="2026-03-02", publish_due="2026-03-11",
+    )  # fmt: skip
 
 
 def _issue5_objects(b01, b02) -> dict:
@@ -200,7 +249,7 @@ def test_missing_object_is_404_like_out_of_scope(cast, objects):
             continue
         url = _url(name, all_routes()[name] - {"format"}, SimpleNamespace(pk=987654))
         client = APIClient()
-        who = next((u for u in ("b01_chief", "director", "enf_officer") if u in route.roles), "director")
+        who = next((u for u in ("b01_chief", "director", "enf_officer", "supervisor") if u in route.roles), "director")
         client.force_login(cast[who])
         assert client.get(url).status_code == 404, name
 

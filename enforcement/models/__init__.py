@@ -27,6 +27,7 @@ from enforcement.models.documents import (
     DocumentUserObjectPermission,
     PrintBatch,
 )
+from enforcement.models.rewards import Disclosure, Reward
 from enforcement.models.rules import DiscretionBand, PenaltyRule, Thresholds, ViolationType
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "CaseOfficer",
     "CaseState",
     "CaseUserObjectPermission",
+    "Disclosure",
     "DiscretionBand",
     "Discussion",
     "Document",
@@ -53,6 +55,7 @@ __all__ = [
     "ProposedPenalty",
     "Recusal",
     "Report",
+    "Reward",
     "Thresholds",
     "ViolationType",
 ]

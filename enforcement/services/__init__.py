@@ -6,6 +6,7 @@ from enforcement.services.agreement_actions import (
     agreement_action_end_due,
     agreement_action_propose,
     agreement_action_reject,
+    agreement_action_revoke,
 )
 from enforcement.services.cases import InvalidState, case_act, case_check_action, case_open
 from enforcement.services.documents import (
@@ -23,6 +24,7 @@ __all__ = [
     "agreement_action_end_due",
     "agreement_action_propose",
     "agreement_action_reject",
+    "agreement_action_revoke",
     "case_act",
     "case_check_action",
     "case_open",

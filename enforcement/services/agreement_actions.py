@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enforcement.extensions import notify_outcome
 from enforcement.models import AgreementAction
 from enforcement.services.cases import InvalidState
 from supervision import audit
@@ -143,6 +144,34 @@ def agreement_action_apply(*, action: AgreementAction, by: User, today: date | N
     audit.record(actor=by, verb="apply", obj=current, before=before, after=audit.snapshot(current, SNAPSHOT))
     if current.kind == A.Kind.SUSPEND and current.ends_on <= today:
         _end(current, today)
+    notify_outcome("agreement_action_applied", current, by)  # credit events (enforcement.extensions)
+    return current
+
+
+@transaction.atomic
+def agreement_action_revoke(*, action: AgreementAction, by: User, reason: str, today: date | None = None):
+    """Revoke an applied measure (set aside on review or by a court): it is withdrawn, a suspension or
+    termination it put into effect is lifted, and what followed from it (credit points) is reversed."""
+    today = today or timezone.localdate()
+    current = _locked(action)
+    _require(by, "enforcement.approve_agreementaction", current)
+    if current.state not in (A.State.APPLIED, A.State.ENDED):
+        raise InvalidState(_("Only an applied measure can be revoked."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    before = audit.snapshot(current, SNAPSHOT)
+    agreement = Agreement.objects.get(pk=current.agreement_id)
+    # A suspension in force is lifted; a terminated agreement stays ended (a new agreement is signed instead).
+    if current.kind == A.Kind.SUSPEND and _started(current) and agreement.status == Agreement.Status.SUSPENDED:
+        target = Agreement.Status.ACTIVE if agreement.valid_to >= today else Agreement.Status.EXPIRED
+        actor = by if by.has_perm("supervision.change_agreement", agreement) else None
+        agreement_set_status(agreement=agreement, to_status=target, effective_on=today, by=actor, reason=reason,
+                             cause=f"agreement-action:{current.pk}")  # fmt: skip
+    current.state = A.State.WITHDRAWN
+    current.save(update_fields=["state"])
+    audit.record(actor=by, verb="revoke", obj=current, before=before, after=audit.snapshot(current, SNAPSHOT),
+                 reason=reason)  # fmt: skip
+    notify_outcome("agreement_action_revoked", current, by)
     return current
 
 

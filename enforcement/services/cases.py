@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enforcement import clocks, gates, penalties
+from enforcement.extensions import notify_outcome
 from enforcement.models import (
     Case,
     CaseEvent,
@@ -175,7 +176,12 @@ def case_act(*, case: Case, action: str, by: User, comment: str = "", data: dict
         )  # fmt: skip
         audit.record(actor=by, verb=action, obj=locked, before=before,
                      after=audit.snapshot(locked, CASE_FIELDS_AUDITED), reason=comment)  # fmt: skip
+        if action in OUTCOME_KINDS:  # credit events and the like, in this transaction (enforcement.extensions)
+            notify_outcome(OUTCOME_KINDS[action], locked, by, payload or {})
     return locked
+
+
+OUTCOME_KINDS = {"decide": "case_decided", "transfer": "case_transferred", "revoke_decision": "case_revoked"}
 
 
 # --- Handlers: each validates its data, changes the locked case, returns (target state or None, payload).
@@ -509,6 +515,15 @@ def _archive(case, by, comment, data):
     return None, {}
 
 
+def _revoke_decision(case, by, comment, data):
+    if not case.decided_on:
+        raise InvalidState(_("Only a decided case has a decision to revoke."))
+    case.closed_on = case.closed_on or timezone.localdate()
+    label = audit.official_text(gettext_lazy("Decision revoked"))
+    case.close_reason = f"{label}：{comment}"[:200]
+    return None, {"revoked": True, "decided_on": case.decided_on, "outcome": case.outcome}
+
+
 def _extend(case, by, comment, data):
     raw = data.get("days")
     days = clocks.clock("extension_days") if raw in (None, "") else int(raw)
@@ -573,6 +588,7 @@ HANDLERS = {
     "transfer": _transfer,
     "terminate": _terminate,
     "archive": _archive,
+    "revoke_decision": _revoke_decision,
     "extend": _extend,
     "supervise": _supervise,
     "take_over": _take_over,

@@ -188,6 +188,8 @@ class CaseDriver:
             return {"by": self.chief, "comment": "机构已注销，终止调查", "data": {}}
         if action == "archive":
             return {"by": self.o1, "comment": "一案一卷归档", "data": {}}
+        if action == "revoke_decision":
+            return {"by": self.director, "comment": "经行政复议撤销原处罚决定", "data": {}}
         if action == "extend":
             return {"by": self.chief, "comment": "案情复杂，延长办案期限", "data": {"days": 30}}
         if action == "supervise":

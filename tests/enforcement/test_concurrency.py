@@ -1,16 +1,14 @@
 """Concurrent actions on PostgreSQL: the case row lock serialises actions, and case numbers stay gapless.
 
 Each thread uses its own database connection (Django opens one per thread) and closes it when done. The
-tests commit for real (transaction=True), so the reference data is seeded again first: a transactional test
-that ran before on the same worker flushed it.
+tests commit for real (transaction=True) with serialized rollback, so the migrated reference data is
+restored after each test's flush like every other transactional test of the suite.
 """
 
-import importlib
 import threading
 import time
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
@@ -19,13 +17,7 @@ from enforcement.services import InvalidState, case_act
 from enforcement.services import cases as case_services
 from supervision.models import User
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """The seeded penalty rules, violation codes and thresholds (the data migration is idempotent)."""
-    importlib.import_module("enforcement.migrations.0002_reference_data").forwards(apps, None)
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def run_together(count, target):

@@ -1,10 +1,7 @@
 """Document numbers: 东医保罚〔2026〕17号 — gapless per issuing unit, kind and year, taken at issue, never reused,
 consecutive under concurrency (PostgreSQL, two real connections and more)."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -116,15 +113,9 @@ def test_a_number_and_version_is_never_stored_twice(org):
 # --- Concurrency on PostgreSQL -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """The seeded penalty rules and violation codes: a transactional test before this one flushed them."""
-    importlib.import_module("enforcement.migrations.0002_reference_data").forwards(apps, None)
-
-
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
-def test_parallel_issues_get_consecutive_numbers(reference_data, driver):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_issues_get_consecutive_numbers(driver):
     cases = [driver.case_in("decided") for _ in range(4)]
     chief_pk = driver.chief.pk
 

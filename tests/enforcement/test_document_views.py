@@ -246,7 +246,7 @@ def test_printing_nothing_is_a_message(cast, client_for):
 def test_an_unfinished_batch_page_polls_with_the_static_script(cast, client_for):
     batch = PrintBatchFactory(created_by=cast.b01_chief, state="running", done=3, total=40, file=None)
     body = client_for(cast.b01_chief).get(batch.get_absolute_url()).content.decode()
-    assert "js/print-batch.js" in body and "<script>" not in body
+    assert "js/job-progress.js" in body and "<script>" not in body
     download = reverse("enforcement:printbatch-download", args=[batch.pk])
     assert client_for(cast.b01_chief).get(download).status_code == 404
 

@@ -15,7 +15,7 @@ class Boom(Exception):
     pass
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_next_number_outside_a_transaction_raises():
     assert not connection.in_atomic_block
     with pytest.raises(RuntimeError):
@@ -23,7 +23,7 @@ def test_next_number_outside_a_transaction_raises():
     assert not NumberSequence.objects.filter(series="test:outside").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rollback_leaves_no_gap_across_real_transactions():
     with transaction.atomic():
         assert next_number("test:rollback", 2026) == 1

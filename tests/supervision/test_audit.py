@@ -257,7 +257,7 @@ def _record_then_fail(real_record):
     return record
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_failed_service_leaves_neither_change_nor_audit_row(org, cast, b01_institution, monkeypatch):
     start = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     monkeypatch.setattr(audit, "record", _record_then_fail(audit.record))
@@ -267,7 +267,7 @@ def test_failed_service_leaves_neither_change_nor_audit_row(org, cast, b01_insti
     assert not AuditEvent.objects.filter(pk__gt=start).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_failed_agreement_create_leaves_no_agreement_history_or_audit(org, cast, b01_institution, monkeypatch):
     start = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     monkeypatch.setattr(audit, "record", _record_then_fail(audit.record))
@@ -283,7 +283,7 @@ def test_failed_agreement_create_leaves_no_agreement_history_or_audit(org, cast,
     assert not AuditEvent.objects.filter(pk__gt=start).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_record_outside_a_transaction_raises(org, b01_institution):
     assert not connection.in_atomic_block
     with pytest.raises(RuntimeError):

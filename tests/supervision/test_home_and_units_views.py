@@ -9,7 +9,7 @@ from tests.supervision.helpers import assert_login_redirect
 UNITS_URL = reverse("supervision:orgunit-list")
 
 
-@pytest.mark.parametrize("username", ["director", "b01_officer", "b01_fund", "supervisor", "norole", "admin"])
+@pytest.mark.parametrize("username", ["director", "b01_officer", "b01_fund", "norole", "admin"])
 def test_home_opens_for_every_signed_in_user(cast, client_for, username):
     assert client_for(cast[username]).get("/").status_code == 200
 
@@ -23,8 +23,11 @@ def test_home_has_no_panels_for_user_without_role(cast, client_for, b01_agreemen
     assert response.context["panels"] == []
 
 
-def test_home_has_no_staff_panels_for_supervisor(cast, client_for, b01_agreement):
-    assert client_for(cast.supervisor).get("/").context["panels"] == []
+def test_home_sends_a_supervisor_to_their_own_portal(cast, client_for, b01_agreement):
+    """A social supervisor's home is their reports (issue 6): no staff panels."""
+    response = client_for(cast.supervisor).get("/", follow=True)
+    assert response.redirect_chain == [(reverse("supervision:my-reports"), 302)]
+    assert "panels" not in response.context
 
 
 @pytest.mark.parametrize("username", ["director", "b01_officer", "b01_fund", "auditor", "admin"])
@@ -70,14 +73,21 @@ def test_units_page_shows_the_users_scope(org, cast, client_for):
                 # added by supervision's AppConfig.ready (issue 5)
                 "supervision:lead-list",
                 "supervision:inspection-list",
+                # reports and rewards (issue 6)
+                "supervision:report-list",
+                "enforcement:reward-list",
+                # credit evaluation (issue 7; credit/apps.py)
+                "credit:rating-list",
+                "credit:repair-list",
+                "credit:assessment-list",
             },
         ),
         ("admin", {"supervision:orgunit-list"}),
-        ("supervisor", set()),
+        ("supervisor", {"supervision:my-reports"}),  # their own portal only (issue 6)
     ],
 )
 def test_navigation_shows_only_pages_the_role_may_open(cast, client_for, username, visible):
-    response = client_for(cast[username]).get("/")
+    response = client_for(cast[username]).get("/", follow=True)
     shown = {item["url"] for item in response.context["nav_items"]}
     assert shown == {reverse(name) for name in visible}
 

@@ -1,0 +1,18 @@
+"""Home page panel for credit work: repair applications awaiting the chief's decision (within scope)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from credit.models import RepairApplication
+from supervision.models import Role
+from supervision.worklist import Panel, register_panel
+
+
+@register_panel
+def repair_panels(user) -> list[Panel]:
+    if not user.has_role(Role.CHIEF) or not user.has_perm("credit.decide_repairapplication"):
+        return []
+    pending = RepairApplication.objects.visible_to(user).filter(state=RepairApplication.State.SUBMITTED)
+    items = [(str(a), a.get_absolute_url()) for a in pending.select_related("institution")[:5]]
+    url = f"{reverse('credit:repair-list')}?state=submitted"
+    return [Panel(_("Credit repair awaiting decision"), pending.count(), url, "warning", items)]

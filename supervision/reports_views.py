@@ -1,0 +1,221 @@
+"""Pages for reports: the social supervisor's own portal (their reports, a new report, one report with its
+replies) and the staff pages (the branch's reports, one report, the reply form)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from supervision import reports_services
+from supervision.errors import InvalidState
+from supervision.forms import form_errors_from
+from supervision.mixins import FilteredListMixin, ScopedMixin
+from supervision.models import AuditEvent, Institution, Role
+from supervision.reports_filters import ReportFilter
+from supervision.reports_forms import ReplyForm, ReportForm
+from supervision.reports_models import Report, ReportAttachment, active_appointment
+
+
+def _attachment_response(report: Report, attachment_pk) -> FileResponse:
+    try:
+        attachment = report.attachments.get(pk=attachment_pk)
+    except (ReportAttachment.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Not found.")) from None
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+# --- The supervisor's portal --------------------------------------------------------------------------------
+
+
+class SupervisorMixin(LoginRequiredMixin):
+    """Pages of a social supervisor: only their own reports (another's is a 404, like a missing one)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return self.handle_no_permission()
+        if not user.has_role(Role.SUPERVISOR):
+            raise PermissionDenied(_("These pages are for social supervisors."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def own_reports(self):
+        return (
+            Report.objects.visible_to(self.request.user)
+            .filter(submitted_by_id=self.request.user.pk)
+            .select_related("institution", "lead")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["appointment"] = active_appointment(self.request.user)
+        context["supervisor_portal"] = True
+        return context
+
+
+class MyReportListView(SupervisorMixin, ListView):
+    """The supervisor's home: their reports, newest first, with status and replies."""
+
+    template_name = "supervision/my_report_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return self.own_reports().order_by("-submitted_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["past_appointments"] = self.request.user.appointments.select_related("appointing_unit")
+        return context
+
+
+class MyReportCreateView(SupervisorMixin, FormView):
+    """A supervisor with an active appointment reports on an institution of the public register."""
+
+    template_name = "supervision/my_report_form.html"
+    form_class = ReportForm
+
+    def get(self, request, *args, **kwargs):
+        self._check_active()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self._check_active()
+        return super().post(request, *args, **kwargs)
+
+    def _check_active(self):
+        if active_appointment(self.request.user) is None:
+            raise PermissionDenied(
+                _("Your appointment is not active: you can read your reports but not submit new ones.")
+            )
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["institutions"] = Institution.objects.visible_to(self.request.user)
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            report = reports_services.report_submit(
+                by=self.request.user,
+                institution=data["institution"],
+                summary=data["summary"],
+                details=data["details"],
+                observed_on=data.get("observed_on"),
+                files=data.get("attachments") or [],
+            )
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Report submitted. The branch replies by %(due)s.") % {"due": report.reply_due}
+        )
+        return redirect("supervision:my-report-detail", pk=report.pk)
+
+
+class MyReportDetailView(SupervisorMixin, DetailView):
+    template_name = "supervision/my_report_detail.html"
+    context_object_name = "report"
+
+    def get_object(self, queryset=None):
+        try:
+            return self.own_reports().prefetch_related("attachments", "feedback").get(pk=self.kwargs["pk"])
+        except (Report.DoesNotExist, ValueError, TypeError):
+            raise Http404(_("Not found.")) from None
+
+
+class MyReportAttachmentView(SupervisorMixin, View):
+    """Download an attachment of one's own report (never a public media URL)."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            report = self.own_reports().get(pk=self.kwargs["pk"])
+        except (Report.DoesNotExist, ValueError, TypeError):
+            raise Http404(_("Not found.")) from None
+        return _attachment_response(report, self.kwargs["doc"])
+
+
+# --- Staff pages ------------------------------------------------------------------------------------------
+
+
+class ReportQuerysetMixin:
+    model = Report
+
+    def scoped_queryset(self):
+        return Report.objects.visible_to(self.request.user).select_related(
+            "institution", "jurisdiction", "submitted_by", "lead"
+        )
+
+
+class ReportListView(ReportQuerysetMixin, FilteredListMixin, ScopedMixin, ListView):
+    """Supervisor and public reports in the user's scope, with the reply clock."""
+
+    permission_required = "supervision.view_report"
+    filterset_class = ReportFilter
+    paginate_by = 50
+    template_name = "supervision/report_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-submitted_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        return context
+
+
+class ReportDetailView(ReportQuerysetMixin, ScopedMixin, DetailView):
+    permission_required = "supervision.view_report"
+    template_name = "supervision/report_detail.html"
+    context_object_name = "report"
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().prefetch_related("attachments", "feedback__by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report, user = self.object, self.request.user
+        can_reply = user.has_perm("supervision.reply_report", report) and report.status != Report.Status.CLOSED
+        context.update(
+            can_reply=can_reply,
+            reply_form=ReplyForm() if can_reply else None,
+            show_reporter=reports_services.reporter_visible_to(user, report),
+            overdue=report.is_reply_overdue(),
+            audit_events=AuditEvent.objects.history_of(report),
+        )
+        return context
+
+
+class ReportReplyView(ReportQuerysetMixin, ScopedMixin, View):
+    """POST-only: reply to the reporter, back to the report's page."""
+
+    http_method_names = ["post"]
+    permission_required = "supervision.reply_report"
+    object_view = True
+
+    def post(self, request, *args, **kwargs):
+        form = ReplyForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Write the reply."))
+            return redirect(self.object)
+        try:
+            reports_services.report_reply(report=self.object, by=request.user, text=form.cleaned_data["text"])
+        except (InvalidState, ValidationError) as exc:
+            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Reply sent to the reporter."))
+        return redirect(self.object)
+
+
+class ReportAttachmentView(ReportQuerysetMixin, ScopedMixin, View):
+    """Download an attachment of a report in scope."""
+
+    permission_required = "supervision.view_report"
+    object_view = True
+
+    def get(self, request, *args, **kwargs):
+        return _attachment_response(self.object, self.kwargs["doc"])

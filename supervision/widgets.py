@@ -1,0 +1,32 @@
+"""Form widgets."""
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+
+class LongSelect(forms.Select):
+    """A ``<select>`` for long choice lists, its options written in Python rather than through the option template
+    once each. The officer filters of the case and lead lists offer every officer in the user's scope: 1,600 for
+    a city-wide user at bench scale, where the template path costs ~60 ms a page (issue 8). Same markup."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = set(self.format_value(value))
+        parts = [f"<select{flatatt(final)}>"]
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):  # a group of options
+                parts.append(f'<optgroup label="{escape(option_value)}">')
+                parts.extend(self._option(v, text, chosen) for v, text in label)
+                parts.append("</optgroup>")
+            else:
+                parts.append(self._option(option_value, label, chosen))
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every value and label is escaped above)
+
+    @staticmethod
+    def _option(value, label, chosen) -> str:
+        value = "" if value is None else str(value)
+        selected = " selected" if value in chosen else ""
+        return f'<option value="{escape(value)}"{selected}>{escape(label)}</option>'
