@@ -8,7 +8,6 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from credit import services
@@ -27,13 +26,8 @@ from credit.settlements import HEADER, settlement_import
 from supervision.errors import InvalidState
 from supervision.exports import xlsx_response
 from supervision.forms import form_errors_from
-from supervision.mixins import FilteredListMixin, ScopedMixin
+from supervision.mixins import FilteredListMixin, ScopedMixin, StepView
 from supervision.models import AuditEvent, Institution
-
-
-def _message(exc: Exception) -> str:
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-
 
 # --- Ratings --------------------------------------------------------------------------------------------
 
@@ -118,30 +112,20 @@ class RatingDetailView(RatingQuerysetMixin, ScopedMixin, DetailView):
         return context
 
 
-class RatingSelfCorrectionView(RatingQuerysetMixin, ScopedMixin, View):
+class RatingSelfCorrectionView(RatingQuerysetMixin, StepView):
     """POST-only: a finished self-inspection earns the self-correction bonus."""
 
-    http_method_names = ["post"]
-    object_view = True
     permission_required = "credit.add_selfcorrection"
+    form_class = SelfCorrectionForm
+    invalid_message = gettext_lazy("Choose a finished self-inspection of this institution in the year.")
+    done_message = gettext_lazy("Self-correction recorded.")
+    step_errors = (ValidationError,)
 
-    def post(self, request, *args, **kwargs):
-        form = SelfCorrectionForm(request.POST, rating=self.object)
-        if not form.is_valid():
-            messages.error(request, _("Choose a finished self-inspection of this institution in the year."))
-            return redirect(self.object)
-        try:
-            services.self_correction_record(
-                rating=self.object,
-                inspection=form.cleaned_data["inspection"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            messages.error(request, _message(exc))
-        else:
-            messages.success(request, _("Self-correction recorded."))
-        return redirect(self.object)
+    def form_kwargs(self) -> dict:
+        return {"rating": self.object}
+
+    def perform(self, rating, user, data):
+        services.self_correction_record(rating=rating, inspection=data["inspection"], by=user, note=data["note"])
 
 
 class SchemeListView(ScopedMixin, ListView):
@@ -276,25 +260,15 @@ class RepairDetailView(RepairQuerysetMixin, ScopedMixin, DetailView):
         return context
 
 
-class RepairDecideView(RepairQuerysetMixin, ScopedMixin, View):
+class RepairDecideView(RepairQuerysetMixin, StepView):
     """POST-only: the chief approves or refuses; back to the application with the outcome."""
 
-    http_method_names = ["post"]
-    object_view = True
     permission_required = "credit.decide_repairapplication"
     approve = True
-    done_message = ""
+    step_errors = (InvalidState, ValidationError, PermissionDenied)
 
-    def post(self, request, *args, **kwargs):
-        try:
-            services.repair_decide(
-                application=self.object, by=request.user, approve=self.approve, comment=request.POST.get("comment", "")
-            )
-        except (InvalidState, ValidationError, PermissionDenied) as exc:
-            messages.error(request, _message(exc))
-        else:
-            messages.success(request, self.done_message)
-        return redirect(self.object)
+    def perform(self, application, user, data):
+        services.repair_decide(application=application, by=user, approve=self.approve, comment=data["comment"])
 
 
 class RepairApproveView(RepairDecideView):

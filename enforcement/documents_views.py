@@ -19,7 +19,7 @@ from enforcement.filters import DocumentFilter
 from enforcement.models import AgreementAction, Case, Document, DocumentKind, PrintBatch
 from enforcement.services import documents as document_services
 from enforcement.services.cases import InvalidState
-from supervision.mixins import FilteredListMixin, ScopedMixin
+from supervision.mixins import FilteredListMixin, ScopedMixin, error_message
 
 # A stored document is shown as it was issued: its own inline print CSS, and nothing else may load or run.
 PREVIEW_POLICY = (
@@ -30,12 +30,6 @@ DECISION_FOR_OUTCOME = {
     Case.Outcome.PENALTY: DocumentKind.PENALTY_DECISION,
     Case.Outcome.NO_PENALTY: DocumentKind.NO_PENALTY_DECISION,
 }
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 def document_panel(subject, user) -> dict:
@@ -165,7 +159,7 @@ class DocumentIssueView(SubjectMixin, View):
                 kind=kind, by=request.user, reason=request.POST.get("reason", ""), **arg
             )
         except (InvalidState, ValidationError) as exc:
-            messages.error(request, _message(exc))
+            messages.error(request, error_message(exc))
         except ImproperlyConfigured as exc:  # the server lacks the PDF libraries or the font (README)
             messages.error(request, _("Documents cannot be printed on this server: %(problem)s") % {"problem": exc})
         else:
@@ -232,7 +226,7 @@ class PrintBatchCreateView(ScopedMixin, View):
                 by=request.user, document_ids=request.POST.getlist("documents")
             )
         except ValidationError as exc:
-            messages.error(request, _message(exc))
+            messages.error(request, error_message(exc))
             return redirect(reverse("enforcement:document-list") + self._back_query())
         return redirect(batch)
 

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from enforcement.models import Case, Reward
@@ -16,7 +15,7 @@ from enforcement.services import rewards as reward_services
 from supervision.errors import InvalidState
 from supervision.filters import ScopedFilterSet, SearchFilter
 from supervision.forms import StyledFormMixin, form_errors_from
-from supervision.mixins import FilteredListMixin, ScopedMixin
+from supervision.mixins import FilteredListMixin, ScopedMixin, StepView
 from supervision.models import AuditEvent, Report
 
 
@@ -126,45 +125,31 @@ class RewardDetailView(RewardQuerysetMixin, ScopedMixin, DetailView):
         return context
 
 
-class RewardStepView(RewardQuerysetMixin, ScopedMixin, View):
-    """POST-only: call the service, back to the reward's page with the outcome as a message."""
+class RewardStepView(RewardQuerysetMixin, StepView):
+    """POST-only steps of a reward: approve, reject, record the claim."""
 
-    http_method_names = ["post"]
-    object_view = True
-    done_message = ""
-
-    def perform(self, reward, user, comment):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        try:
-            self.perform(self.object, request.user, request.POST.get("comment", "").strip())
-        except (InvalidState, ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-        else:
-            messages.success(request, self.done_message)
-        return redirect(self.object)
+    step_errors = (InvalidState, ValidationError, PermissionDenied)
 
 
 class RewardApproveView(RewardStepView):
     permission_required = "enforcement.approve_reward"
     done_message = gettext_lazy("Reward approved; the reporter is notified.")
 
-    def perform(self, reward, user, comment):
-        reward_services.reward_approve(reward=reward, by=user, comment=comment)
+    def perform(self, reward, user, data):
+        reward_services.reward_approve(reward=reward, by=user, comment=data["comment"])
 
 
 class RewardRejectView(RewardStepView):
     permission_required = "enforcement.approve_reward"
     done_message = gettext_lazy("Reward rejected.")
 
-    def perform(self, reward, user, comment):
-        reward_services.reward_reject(reward=reward, by=user, comment=comment)
+    def perform(self, reward, user, data):
+        reward_services.reward_reject(reward=reward, by=user, comment=data["comment"])
 
 
 class RewardClaimView(RewardStepView):
     permission_required = "enforcement.pay_reward"
     done_message = gettext_lazy("Claim recorded.")
 
-    def perform(self, reward, user, comment):
+    def perform(self, reward, user, data):
         reward_services.reward_record_claim(reward=reward, by=user)

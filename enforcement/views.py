@@ -11,7 +11,6 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from enforcement import clocks, gates, services
@@ -40,16 +39,9 @@ from enforcement.services.agreement_actions import suspensions_in_term, terminat
 from enforcement.services.cases import CLOSE_BASES
 from supervision.exports import xlsx_response
 from supervision.forms import form_errors_from
-from supervision.mixins import FilteredListMixin, ScopedMixin
+from supervision.mixins import FilteredListMixin, ScopedMixin, StepView
 from supervision.models import AgreementStatusChange, AuditEvent, Role
 from supervision.permissions import object_perm_checker
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
-
 
 # --- Cases: list and export ----------------------------------------------------------------------------
 
@@ -538,47 +530,31 @@ class AgreementActionCreateView(ScopedMixin, FormView):
         return redirect(action)
 
 
-class AgreementActionStepView(AgreementActionQuerysetMixin, ScopedMixin, View):
-    """POST-only: parse, call the service, back to the measure's page with the outcome as a message."""
-
-    http_method_names = ["post"]
-    object_view = True
-    done_message = ""
-
-    def perform(self, action, user, comment):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        try:
-            self.perform(self.object, request.user, request.POST.get("comment", "").strip())
-        except (services.InvalidState, ValidationError) as exc:
-            messages.error(request, _message(exc))
-        else:
-            messages.success(request, self.done_message)
-        return redirect(self.object)
+class AgreementActionStepView(AgreementActionQuerysetMixin, StepView):
+    """POST-only steps of a measure: approve, reject, apply, revoke."""
 
 
 class AgreementActionApproveView(AgreementActionStepView):
     permission_required = "enforcement.approve_agreementaction"
     done_message = gettext_lazy("Measure approved.")
 
-    def perform(self, action, user, comment):
-        services.agreement_action_approve(action=action, by=user, comment=comment)
+    def perform(self, action, user, data):
+        services.agreement_action_approve(action=action, by=user, comment=data["comment"])
 
 
 class AgreementActionRejectView(AgreementActionStepView):
     permission_required = "enforcement.approve_agreementaction"
     done_message = gettext_lazy("Measure rejected.")
 
-    def perform(self, action, user, comment):
-        services.agreement_action_reject(action=action, by=user, comment=comment)
+    def perform(self, action, user, data):
+        services.agreement_action_reject(action=action, by=user, comment=data["comment"])
 
 
 class AgreementActionApplyView(AgreementActionStepView):
     permission_required = "enforcement.apply_agreementaction"
     done_message = gettext_lazy("Measure applied.")
 
-    def perform(self, action, user, comment):
+    def perform(self, action, user, data):
         services.agreement_action_apply(action=action, by=user)
 
 
@@ -586,8 +562,8 @@ class AgreementActionRevokeView(AgreementActionStepView):
     permission_required = "enforcement.approve_agreementaction"
     done_message = gettext_lazy("Measure revoked.")
 
-    def perform(self, action, user, comment):
-        services.agreement_action_revoke(action=action, by=user, reason=comment)
+    def perform(self, action, user, data):
+        services.agreement_action_revoke(action=action, by=user, reason=data["comment"])
 
 
 # --- Penalty rules (reference data) --------------------------------------------------------------------

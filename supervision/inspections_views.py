@@ -19,15 +19,8 @@ from supervision.errors import InvalidState
 from supervision.extensions import FINDING_FOLLOW_UPS, violation_code_choices
 from supervision.filters import InspectionFilter, RandomDrawFilter
 from supervision.forms import FindingForm, InspectionFinishForm, InspectionForm, RandomDrawForm, form_errors_from
-from supervision.mixins import FilteredListMixin, ScopedMixin
+from supervision.mixins import FilteredListMixin, ScopedMixin, error_message
 from supervision.models import AuditEvent, Finding, Inspection, InspectionMember, Institution, RandomDraw, User
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
-
 
 # --- Inspections -------------------------------------------------------------------------------------------
 
@@ -144,7 +137,7 @@ class InspectionStepView(InspectionQuerysetMixin, ScopedMixin, View):
         try:
             self.perform(self.object, request.user, request)
         except (InvalidState, ValidationError) as exc:
-            messages.error(request, _message(exc))
+            messages.error(request, error_message(exc))
         else:
             messages.success(request, self.done_message)
         return redirect(self.object)

@@ -13,7 +13,6 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from supervision import leads_import, leads_services
-from supervision.errors import InvalidState
 from supervision.exports import xlsx_response
 from supervision.extensions import LEAD_FOLLOW_UPS
 from supervision.filters import ImportBatchFilter, LeadFilter
@@ -25,14 +24,8 @@ from supervision.forms import (
     LeadImportForm,
     form_errors_from,
 )
-from supervision.mixins import FilteredListMixin, ScopedMixin
+from supervision.mixins import FilteredListMixin, ScopedMixin, StepView
 from supervision.models import AuditEvent, ImportBatch, Lead
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 class LeadQuerysetMixin:
@@ -177,35 +170,8 @@ class LeadCreateView(ScopedMixin, FormView):
         return redirect(lead)
 
 
-class LeadStepView(LeadQuerysetMixin, ScopedMixin, View):
-    """POST-only: parse, call the service, back to the lead's page with the outcome as a message."""
-
-    http_method_names = ["post"]
-    object_view = True
-    done_message = ""
-    form_class = None
-
-    def perform(self, lead, user, data):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        data = {}
-        if self.form_class is not None:
-            form = self.form_class(request.POST, **self.form_kwargs())
-            if not form.is_valid():
-                messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-                return redirect(self.object)
-            data = form.cleaned_data
-        try:
-            self.perform(self.object, request.user, data)
-        except (InvalidState, ValidationError) as exc:
-            messages.error(request, _message(exc))
-        else:
-            messages.success(request, self.done_message)
-        return redirect(self.object)
-
-    def form_kwargs(self) -> dict:
-        return {}
+class LeadStepView(LeadQuerysetMixin, StepView):
+    """POST-only steps of a lead's verification."""
 
 
 class LeadDispatchView(LeadStepView):

@@ -1,10 +1,14 @@
 """The one project mixin for views: scope first (404), then the named permission (403)."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 
+from supervision.errors import InvalidState
 from supervision.forms import style_form
 
 
@@ -85,3 +89,47 @@ class FilteredListMixin:
         query.pop("page", None)
         context["querystring"] = query.urlencode()
         return context
+
+
+def error_message(exc: Exception) -> str:
+    """A service's refusal as one line for the page's message area."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+class StepView(ScopedMixin, View):
+    """POST-only step on one record (dispatch a lead, approve a measure, ...): read the step's inputs, call
+    ``perform``, and go back to the record's page with the outcome as a message. The record is loaded and
+    checked in dispatch (404 out of scope, 403 without the permission on it)."""
+
+    http_method_names = ["post"]
+    object_view = True
+    done_message = ""
+    form_class = None  # the step's inputs; without a form the step reads an optional "comment"
+    invalid_message = ""  # shown for an invalid form instead of the form's own errors
+    step_errors: tuple[type[Exception], ...] = (InvalidState, ValidationError)
+
+    def perform(self, obj, user, data: dict) -> None:
+        raise NotImplementedError
+
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def post(self, request, *args, **kwargs):
+        if self.form_class is not None:
+            form = self.form_class(request.POST, **self.form_kwargs())
+            if not form.is_valid():
+                errors = " ".join(str(e) for field_errors in form.errors.values() for e in field_errors)
+                messages.error(request, self.invalid_message or errors)
+                return redirect(self.object)
+            data = form.cleaned_data
+        else:
+            data = {"comment": request.POST.get("comment", "").strip()}
+        try:
+            self.perform(self.object, request.user, data)
+        except self.step_errors as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(request, self.done_message)
+        return redirect(self.object)

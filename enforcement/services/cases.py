@@ -31,6 +31,7 @@ from enforcement.models import (
 from enforcement.procedure import ACTIONS, Action, _assigned_or_other_role
 from supervision import audit
 from supervision import services as supervision_services
+from supervision.errors import InvalidState
 from supervision.models import Institution, OrgUnit, Role, User
 from supervision.numbering import next_number
 
@@ -41,10 +42,6 @@ CASE_FIELDS_AUDITED = [
     "payment_due", "closed_on", "close_reason", "transferred_to", "outcome", "fine_amount", "return_amount",
     "confiscation_amount", "city_deadline",
 ]  # fmt: skip
-
-
-class InvalidState(Exception):
-    """The action is not allowed in the case's current state (HTTP 409)."""
 
 
 def _today(value) -> date:
