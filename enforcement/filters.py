@@ -70,6 +70,7 @@ class CaseFilter(ScopedFilterSet):
     def filter_branch(self, qs, name, value):
         return qs.in_subtree(value) if value else qs
 
+    @extend_schema_field(OpenApiTypes.INT)  # the query parameter is the officer's user id
     def filter_officer(self, qs, name, value):
         return qs.filter(assignments__user=value) if value else qs
 
