@@ -11,9 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from enforcement.models import AgreementAction, Case, CaseState, Document, DocumentKind, ViolationType
 from enforcement.queues import AGREEMENT_ACTION_QUEUES, CASE_QUEUES, apply_queue
-from supervision.filters import ScopedFilterSet, SearchFilter, officers_in_scope
+from supervision.filters import ScopedFilterSet, SearchFilter, UserFilter, officers_in_scope
 from supervision.models import OrgUnit
-from supervision.widgets import LongSelect
 
 
 def _share_unit_choices(form, fields: dict) -> None:
@@ -38,9 +37,7 @@ class CaseFilter(ScopedFilterSet):
     branch = django_filters.ModelChoiceFilter(
         queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH), method="filter_branch", label=_("Branch")
     )
-    officer = django_filters.ModelChoiceFilter(
-        queryset=officers_in_scope, method="filter_officer", label=_("Officer"), widget=LongSelect
-    )
+    officer = UserFilter(queryset=officers_in_scope, method="filter_officer", label=_("Officer"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     violation_code = django_filters.ModelChoiceFilter(
         queryset=ViolationType.objects.all(), to_field_name="code", field_name="violation_types",

@@ -5,7 +5,18 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import Agreement, ImportBatch, Inspection, Institution, Lead, OrgUnit, RandomDraw, Role, User
+from supervision.models import (
+    Agreement,
+    ImportBatch,
+    Inspection,
+    Institution,
+    Lead,
+    OrgUnit,
+    RandomDraw,
+    Role,
+    RoleAssignment,
+    User,
+)
 from supervision.querysets import subtree_units
 from supervision.widgets import LongSelect
 
@@ -97,15 +108,35 @@ def officers_in_scope(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return User.objects.none()
-    return (
-        User.objects.filter(
-            roles__role__in=[Role.OFFICER, Role.CHIEF],
-            roles__is_active=True,
-            roles__unit__in=subtree_units(user.scope_units()),
-        )
-        .distinct()
-        .order_by("username")
-    )
+    holders = RoleAssignment.objects.filter(
+        role__in=[Role.OFFICER, Role.CHIEF], is_active=True, unit__in=subtree_units(user.scope_units())
+    ).values("user_id")
+    return User.objects.filter(pk__in=holders).order_by("username")
+
+
+class _UserNameChoices(forms.models.ModelChoiceIterator):
+    """Options straight from (id, name) rows, no User instance per option: a city-wide user's officer list
+    has ~1,600 entries at bench scale (26 → 13 ms a page). The label is what ``str(user)`` gives."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, full_name, username in self.queryset.values_list("pk", "full_name", "username"):
+            yield (pk, full_name or username)
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    iterator = _UserNameChoices
+
+
+class UserFilter(django_filters.ModelChoiceFilter):
+    """A user id, offered as a (long) list of names."""
+
+    field_class = UserChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", LongSelect)
+        super().__init__(*args, **kwargs)
 
 
 class LeadFilter(ScopedFilterSet):
@@ -115,9 +146,7 @@ class LeadFilter(ScopedFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Lead.Status.choices, label=_("Status"))
     source = django_filters.ChoiceFilter(choices=Lead.Source.choices, label=_("Source"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
-    assignee = django_filters.ModelChoiceFilter(
-        queryset=officers_in_scope, label=_("Verifying officer"), widget=LongSelect
-    )
+    assignee = UserFilter(queryset=officers_in_scope, label=_("Verifying officer"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Assigned to me"), widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
     received = django_filters.DateFromToRangeFilter(field_name="received_on", label=_("Received"))
