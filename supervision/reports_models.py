@@ -180,6 +180,7 @@ class Report(ScopedModel):
         permissions = [
             ("submit_report", "Can submit supervisor reports"),
             ("reply_report", "Can reply to reports"),
+            ("close_report", "Can close replied reports"),
         ]
 
     def __str__(self):

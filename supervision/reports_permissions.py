@@ -15,6 +15,7 @@ register(
         "supervision.view_report": STAFF | {Role.SUPERVISOR},
         "supervision.submit_report": {Role.SUPERVISOR},
         "supervision.reply_report": {Role.CHIEF, Role.OFFICER},
+        "supervision.close_report": {Role.CHIEF},  # the handling branch's chief closes a replied report
         "supervision.view_supervisorappointment": STAFF,
     }
 )
@@ -22,6 +23,7 @@ register(
 for verb, label in (
     ("submit_report", gettext_lazy("report submitted")),
     ("reply_report", gettext_lazy("replied to the reporter")),
+    ("close_report", gettext_lazy("report closed")),
     ("appoint", gettext_lazy("appointed")),
     ("dismiss_supervisor", gettext_lazy("appointment ended")),
     ("expire_appointment", gettext_lazy("term ended")),

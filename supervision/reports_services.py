@@ -341,6 +341,32 @@ def report_reply(*, report: Report, by: User, text: str) -> ReportFeedback:
     return feedback
 
 
+@transaction.atomic
+def report_close(*, report: Report, by: User, reason: str) -> Report:
+    """The handling branch's chief closes a report once the reporter has had a reply: no further replies, and
+    the reporter sees it as closed. The reason is recorded in the history."""
+    current = Report.objects.select_for_update().get(pk=report.pk)
+    if not by.has_perm("supervision.close_report", current):
+        raise PermissionDenied(_("Your role may not close this report."))
+    if current.status != Report.Status.REPLIED:
+        raise InvalidState(_("Only a report that has been replied to can be closed."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"comment": _("Say why the report is closed.")})
+    before = audit.snapshot(current, ["status"])
+    current.status = Report.Status.CLOSED
+    current.save(update_fields=["status"])
+    audit.record(
+        actor=by,
+        verb="close_report",
+        obj=current,
+        before=before,
+        after=audit.snapshot(current, ["status"]),
+        reason=reason,
+    )
+    return current
+
+
 def reporter_visible_to(user, report: Report) -> bool:
     """The reporter's personal data is read only by staff of the handling branch (not city-wide units)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

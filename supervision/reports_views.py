@@ -8,13 +8,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from supervision import reports_services
 from supervision.errors import InvalidState
 from supervision.forms import form_errors_from
-from supervision.mixins import FilteredListMixin, ScopedMixin
+from supervision.mixins import FilteredListMixin, ScopedMixin, StepView
 from supervision.models import AuditEvent, Institution, Role
 from supervision.reports_filters import ReportFilter
 from supervision.reports_forms import ReplyForm, ReportForm
@@ -182,6 +183,7 @@ class ReportDetailView(ReportQuerysetMixin, ScopedMixin, DetailView):
         can_reply = user.has_perm("supervision.reply_report", report) and report.status != Report.Status.CLOSED
         context.update(
             can_reply=can_reply,
+            can_close=report.status == Report.Status.REPLIED and user.has_perm("supervision.close_report", report),
             reply_form=ReplyForm() if can_reply else None,
             show_reporter=reports_services.reporter_visible_to(user, report),
             overdue=report.is_reply_overdue(),
@@ -190,25 +192,27 @@ class ReportDetailView(ReportQuerysetMixin, ScopedMixin, DetailView):
         return context
 
 
-class ReportReplyView(ReportQuerysetMixin, ScopedMixin, View):
+class ReportReplyView(ReportQuerysetMixin, StepView):
     """POST-only: reply to the reporter, back to the report's page."""
 
-    http_method_names = ["post"]
     permission_required = "supervision.reply_report"
-    object_view = True
+    form_class = ReplyForm
+    invalid_message = gettext_lazy("Write the reply.")
+    done_message = gettext_lazy("Reply sent to the reporter.")
 
-    def post(self, request, *args, **kwargs):
-        form = ReplyForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Write the reply."))
-            return redirect(self.object)
-        try:
-            reports_services.report_reply(report=self.object, by=request.user, text=form.cleaned_data["text"])
-        except (InvalidState, ValidationError) as exc:
-            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-        else:
-            messages.success(request, _("Reply sent to the reporter."))
-        return redirect(self.object)
+    def perform(self, report, user, data):
+        reports_services.report_reply(report=report, by=user, text=data["text"])
+
+
+class ReportCloseView(ReportQuerysetMixin, StepView):
+    """POST-only: the chief closes a replied report, with the reason."""
+
+    permission_required = "supervision.close_report"
+    done_message = gettext_lazy("Report closed.")
+    step_errors = (InvalidState, ValidationError, PermissionDenied)
+
+    def perform(self, report, user, data):
+        reports_services.report_close(report=report, by=user, reason=data["comment"])
 
 
 class ReportAttachmentView(ReportQuerysetMixin, ScopedMixin, View):

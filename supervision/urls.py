@@ -55,6 +55,7 @@ urlpatterns = [
     path("reports/", reports_views.ReportListView.as_view(), name="report-list"),
     path("reports/<int:pk>/", reports_views.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<int:pk>/reply/", reports_views.ReportReplyView.as_view(), name="report-reply"),
+    path("reports/<int:pk>/close/", reports_views.ReportCloseView.as_view(), name="report-close"),
     path(
         "reports/<int:pk>/attachments/<int:doc>/",
         reports_views.ReportAttachmentView.as_view(),

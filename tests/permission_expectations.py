@@ -162,6 +162,7 @@ ROUTES: dict[str, Route] = {
     "supervision:report-list": r(STAFF),
     "supervision:report-detail": r(STAFF, obj="report"),
     "supervision:report-reply": r(OFFICERS | CHIEFS, obj="report", method="post", ok=302),  # bare POST: message
+    "supervision:report-close": r(CHIEFS, obj="report", method="post", ok=302),  # bare POST: message
     "supervision:report-attachment": r(STAFF, obj="reportattachment"),
     "enforcement:reward-list": r(STAFF),
     "enforcement:reward-create": r(OFFICERS | CHIEFS),

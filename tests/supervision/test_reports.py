@@ -80,6 +80,35 @@ def test_only_the_branch_may_reply(appointed, b02_institution, cast):
         reports_services.report_reply(report=report, by=cast.b02_officer, text="  ")
 
 
+def test_the_branch_chief_closes_a_replied_report_with_a_reason(appointed, b02_institution, cast, client_for):
+    from supervision.errors import InvalidState
+
+    report = submit(appointed, b02_institution)
+    with pytest.raises(InvalidState):  # reply first
+        reports_services.report_close(report=report, by=cast.b02_chief, reason="已处理")
+    reports_services.report_reply(report=report, by=cast.b02_officer, text="已立案核查。")
+    with pytest.raises(PermissionDenied):  # an officer replies, the chief closes
+        reports_services.report_close(report=report, by=cast.b02_officer, reason="已处理")
+    with pytest.raises(ValidationError):
+        reports_services.report_close(report=report, by=cast.b02_chief, reason=" ")
+
+    chief = client_for(cast.b02_chief)
+    page = chief.get(reverse("supervision:report-detail", args=[report.pk]))
+    assert reverse("supervision:report-close", args=[report.pk]) in page.content.decode()
+    response = chief.post(
+        reverse("supervision:report-close", args=[report.pk]), {"comment": "线索已转立案，答复完毕。"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == Report.Status.CLOSED
+    event = AuditEvent.objects.for_object(report).filter(verb="close_report").get()
+    assert (event.actor, event.reason) == (cast.b02_chief, "线索已转立案，答复完毕。")
+    with pytest.raises(InvalidState):  # closed: no more replies
+        reports_services.report_reply(report=report, by=cast.b02_officer, text="补充答复")
+    mine = client_for(appointed).get(reverse("supervision:my-report-detail", args=[report.pk]))
+    assert "已立案核查。" in mine.content.decode()
+
+
 def test_a_supervisor_sees_only_their_own_reports(appointed, other_supervisor, b01_institution, cast):
     mine = submit(appointed, b01_institution)
     theirs = submit(other_supervisor, b01_institution)
