@@ -17,6 +17,7 @@
 Figures are printed and written to bench/results.md (sections "Bench data load", "Pages", "Throughput").
 """
 
+import gc
 import os
 import re
 import shutil
@@ -54,6 +55,7 @@ def setup() -> float | None:
     import django
 
     django.setup()
+    gc.freeze()  # as config/wsgi.py does in every server process, at the same point
     from django.core.management import call_command
 
     from supervision import bench_data
