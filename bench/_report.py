@@ -11,9 +11,9 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 HEADER = """# Benchmarks
 
 Figures written by `make bench` (bench/pages_bench.py, bench/lead_import_bench.py, bench/pdf_bench.py) and by the
-load and fault test (bench/load_fault.py, run by hand). **Measured on the development machine: 2 cores shared with
-other engineers' test runs, so the machine was loaded while these figures were taken**; on a quiet 2-core machine
-expect better times and throughput. Targets (issue 8) are reported, never asserted by tests.
+load and fault test (bench/load_fault.py, run by hand), on a 2-core development machine; each section says when
+and under what load it was measured, and the reading below says which run its figures come from. Targets
+(issue 8) are reported here, never asserted by tests.
 """
 
 
