@@ -1,11 +1,14 @@
 """Forms for reports: the supervisor's report, the public report (举报), tracking and replying."""
 
+import itertools
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from supervision.forms import StyledFormMixin
 from supervision.models import Institution
+from supervision.widgets import LongSelect
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -36,8 +39,25 @@ def _attachment_help():
     }
 
 
+class _RegisterChoices(forms.models.ModelChoiceIterator):
+    """The public register as one group of options per branch, written from plain rows: no Institution
+    instance per option (10,000 institutions at bench scale: the public form took ~500 ms to render)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list("pk", "name", "code", "jurisdiction__name")
+        for unit, group in itertools.groupby(rows, key=lambda row: row[3]):
+            yield (unit, [(pk, f"{name}（{code}）") for pk, name, code, _unit in group])
+
+
+class RegisterChoiceField(forms.ModelChoiceField):
+    iterator = _RegisterChoices
+    widget = LongSelect
+
+
 class ReportForm(StyledFormMixin, forms.Form):
-    institution = forms.ModelChoiceField(
+    institution = RegisterChoiceField(
         label=_("Institution"), queryset=Institution.objects.none(), help_text=_("From the public register.")
     )
     summary = forms.CharField(label=_("Summary"), max_length=200)

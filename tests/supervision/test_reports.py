@@ -328,3 +328,15 @@ def test_supervisor_portal_query_count_does_not_grow(appointed, b01_institution,
     with CaptureQueriesContext(connection) as fifty:
         assert client.get(url).context["paginator"].count == 50
     assert len(one) == len(fifty)
+
+
+def test_the_register_is_offered_by_branch_without_a_query_per_institution(
+    b01_institution, b02_institution, django_assert_num_queries
+):
+    from supervision.reports_forms import PublicReportForm
+
+    with django_assert_num_queries(1):
+        html = str(PublicReportForm()["institution"])
+    assert f'<optgroup label="{b01_institution.jurisdiction.name}">' in html
+    assert f'<optgroup label="{b02_institution.jurisdiction.name}">' in html
+    assert f'value="{b01_institution.pk}">{b01_institution.name}（{b01_institution.code}）</option>' in html
