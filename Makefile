@@ -40,7 +40,7 @@ test: install ## Install test tools and run the whole suite (uses DATABASE_URL w
 lint: install ## ruff lint + format check, and models/migrations agreement
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py makemigrations --check --dry-run
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff format .
