@@ -30,6 +30,8 @@ import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
+from supervision.org import services as org_services
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -66,13 +68,13 @@ def _create_database() -> None:
 
 def _ensure_data():
     """20 branches, 10,000 institutions, an analyst in the city-wide monitoring centre."""
-    from supervision import services
-    from supervision.models import Institution, OrgUnit, Role, RoleAssignment, User
+    from supervision.org.models import OrgUnit, Role, RoleAssignment, User
+    from supervision.register.models import Institution
 
-    city = OrgUnit.objects.filter(code="CITY").first() or services.orgunit_save(
+    city = OrgUnit.objects.filter(code="CITY").first() or org_services.orgunit_save(
         unit=OrgUnit(code="CITY", name="江川市医疗保障局", kind=OrgUnit.Kind.CITY), by=None
     )
-    mon = OrgUnit.objects.filter(code="MON").first() or services.orgunit_save(
+    mon = OrgUnit.objects.filter(code="MON").first() or org_services.orgunit_save(
         unit=OrgUnit(code="MON", name="监测中心", kind=OrgUnit.Kind.DIVISION, parent=city), by=None
     )
     branches = []
@@ -80,7 +82,7 @@ def _ensure_data():
         code = f"B{n:02d}"
         branches.append(
             OrgUnit.objects.filter(code=code).first()
-            or services.orgunit_save(
+            or org_services.orgunit_save(
                 unit=OrgUnit(code=code, name=f"第{n}分局", kind=OrgUnit.Kind.BRANCH, parent=city), by=None
             )
         )
@@ -134,7 +136,7 @@ def _clear() -> None:
 
 
 def _import(analyst, path: Path):
-    from supervision.leads_import import lead_import
+    from supervision.leads.imports import lead_import
 
     with path.open("rb") as handle:
         return lead_import(by=analyst, fileobj=handle, file_name="bench-screening.csv")
@@ -176,7 +178,7 @@ def main() -> None:
         size_mb = path.stat().st_size / 1e6
         _clear()
 
-        from supervision import leads_import
+        from supervision.leads import imports as leads_import
 
         spent: dict[str, float] = {}
         _timed(leads_import, ["lead_import_start", "_check_file", "_already_imported", "_write_copy"], spent)

@@ -75,7 +75,7 @@ def setup() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from supervision import bench_data
+    from bench import seed_supervision as bench_data
 
     call_command("migrate", verbosity=0)
     if not bench_data.is_seeded():
@@ -84,8 +84,9 @@ def setup() -> None:
 
 def teams(users: int) -> list[dict]:
     """Teams of a chief and four officers, one bench branch each (B04, B05, …)."""
-    from enforcement.models import Case
-    from supervision.models import Institution, OrgUnit, User
+    from enforcement.cases.models import Case
+    from supervision.org.models import OrgUnit, User
+    from supervision.register.models import Institution
 
     result = []
     branches = OrgUnit.objects.filter(kind="branch", code__gte="B04").order_by("code")
@@ -435,7 +436,8 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from enforcement.models import Case, CaseEvent, Document
+    from enforcement.cases.models import Case, CaseEvent
+    from enforcement.documents.models import Document
 
     all_teams = teams(args.users)
     port = _free_port()

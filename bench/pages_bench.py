@@ -58,7 +58,7 @@ def setup() -> float | None:
     gc.freeze()  # as config/wsgi.py does in every server process, at the same point
     from django.core.management import call_command
 
-    from supervision import bench_data
+    from bench import seed_supervision as bench_data
 
     call_command("migrate", verbosity=0)
     if bench_data.is_seeded():
@@ -103,8 +103,10 @@ def measure(client, path: str, total: int | None = None) -> dict:
 def pages_report() -> tuple[str, dict]:
     from django.test import Client
 
-    from enforcement.models import Case
-    from supervision.models import Institution, Lead, User
+    from enforcement.cases.models import Case
+    from supervision.leads.models import Lead
+    from supervision.org.models import User
+    from supervision.register.models import Institution
 
     branch_user, city_user = User.objects.get(username=BRANCH_USER), User.objects.get(username=CITY_USER)
     case = Case.objects.filter(jurisdiction__code="B04", state="archived").order_by("pk").first()
@@ -208,7 +210,7 @@ def stop(process: subprocess.Popen) -> None:
 def session_cookie(username: str) -> str:
     from django.test import Client
 
-    from supervision.models import User
+    from supervision.org.models import User
 
     client = Client()
     client.force_login(User.objects.get(username=username))
@@ -274,8 +276,11 @@ def main() -> None:
     seconds = setup()
     from django.db import connection
 
-    from enforcement.models import Case, CaseEvent
-    from supervision.models import Inspection, Institution, Lead, OrgUnit, User
+    from enforcement.cases.models import Case, CaseEvent
+    from supervision.inspections.models import Inspection
+    from supervision.leads.models import Lead
+    from supervision.org.models import OrgUnit, User
+    from supervision.register.models import Institution
 
     counts = {
         "branches": OrgUnit.objects.filter(kind="branch").count(),

@@ -47,12 +47,12 @@ def ms(seconds: float) -> str:
 def main() -> None:
     from weasyprint import HTML
 
-    from enforcement import pdf
-    from enforcement.documents_content import TEMPLATES, build_context, format_number
-    from enforcement.models import Case, Document, PrintBatch
-    from enforcement.services import document_issue
-    from enforcement.services.documents import print_batch_build
-    from supervision.models import User
+    from enforcement.cases.models import Case
+    from enforcement.documents.content import TEMPLATES, build_context, format_number
+    from enforcement.documents.models import Document, PrintBatch
+    from enforcement.documents.services import document_issue, print_batch_build
+    from portal import pdf
+    from supervision.org.models import User
 
     problem = pdf.font_problem()
     if problem:

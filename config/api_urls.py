@@ -5,27 +5,31 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from credit import api as credit_api
-from enforcement import api as enforcement_api
-from enforcement import documents_api
-from enforcement import leads_api as enforcement_leads_api
-from supervision import api as supervision_api
-from supervision import inspections_api, leads_api, reports_api
+from enforcement.agreement_actions import api as agreement_actions_api
+from enforcement.cases import api as cases_api
+from enforcement.documents import api as documents_api
+from enforcement.follow_ups import api as enforcement_leads_api
+from supervision.inspections import api as inspections_api
+from supervision.leads import api as leads_api
+from supervision.org import api as org_api
+from supervision.register import api as register_api
+from supervision.reports import api as reports_api
 
 router = DefaultRouter()
-router.register("org-units", supervision_api.OrgUnitViewSet, basename="orgunit")
-router.register("institutions", supervision_api.InstitutionViewSet, basename="institution")
-router.register("agreements", supervision_api.AgreementViewSet, basename="agreement")
+router.register("org-units", org_api.OrgUnitViewSet, basename="orgunit")
+router.register("institutions", register_api.InstitutionViewSet, basename="institution")
+router.register("agreements", register_api.AgreementViewSet, basename="agreement")
 router.register("leads", leads_api.LeadViewSet, basename="lead")
 router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
 router.register("random-draws", inspections_api.RandomDrawViewSet, basename="randomdraw")
 router.register("reports", reports_api.ReportViewSet, basename="report")
-router.register("cases", enforcement_api.CaseViewSet, basename="case")
-router.register("agreement-actions", enforcement_api.AgreementActionViewSet, basename="agreementaction")
+router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("agreement-actions", agreement_actions_api.AgreementActionViewSet, basename="agreementaction")
 router.register("credit/ratings", credit_api.CreditRatingViewSet, basename="creditrating")  # issue 7
 router.register(r"cases/(?P<pk>[0-9]+)/documents", documents_api.CaseDocumentViewSet, basename="case-document")
 
 urlpatterns = [
-    path("auth/token/", supervision_api.TokenView.as_view(), name="api-token"),
+    path("auth/token/", org_api.TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Following up confirmed leads and inspection findings (enforcement side of issue 5).

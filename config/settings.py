@@ -59,10 +59,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "supervision.middleware.RequestIdMiddleware",
-    "supervision.middleware.ContentSecurityPolicyMiddleware",
+    "portal.middleware.RequestIdMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "supervision.middleware.DefaultLanguageMiddleware",
+    "portal.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -87,7 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "supervision.context_processors.navigation",
+                "portal.context_processors.navigation",
             ],
         },
     },
@@ -122,7 +122,7 @@ AUTH_USER_MODEL = "supervision.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "supervision.permissions.RoleBackend",
+    "portal.permissions.RoleBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 
@@ -263,21 +263,21 @@ PUBLIC_DISCLOSURE = {
 
 # Demo data of the apps after the organisation (seed_demo), in dependency order.
 DEMO_SEEDERS = [
-    "supervision.demo.seed_calendar",
-    "supervision.demo_leads.seed",  # leads, a screening import, draws and inspections (issue 5)
-    "enforcement.demo.seed",
-    "enforcement.demo_leads.seed",  # confirmed leads and a finding followed up (issue 5)
-    "supervision.demo_reports.seed",  # supervisor appointments, supervisor and public reports (issue 6)
-    "enforcement.demo_public.seed",  # rewards and published decisions (issue 6)
+    "supervision.org.demo.seed_calendar",
+    "supervision.leads.demo.seed",  # leads, a screening import, draws and inspections (issue 5)
+    "enforcement.cases.demo.seed",
+    "enforcement.follow_ups.demo.seed",  # confirmed leads and a finding followed up (issue 5)
+    "supervision.reports.demo.seed",  # supervisor appointments, supervisor and public reports (issue 6)
+    "enforcement.public.demo.seed",  # rewards and published decisions (issue 6)
     "credit.demo.seed",  # ratings in every grade, repair applications, an assessment (issue 7)
 ]
 
 # The bench data set (contract §Bench) that `seed_demo --bench` adds on top of the demo data, in order: the
 # first builds the org, people, institutions, leads and inspections and hands them to the others.
 BENCH_SEEDERS = [
-    "supervision.bench_data.seed",
-    "enforcement.bench_data.seed",
-    "enforcement.bench_data.publish",  # what the nightly disclosure job would have published
+    "bench.seed_supervision.seed",
+    "bench.seed_enforcement.seed",
+    "bench.seed_enforcement.publish",  # what the nightly disclosure job would have published
 ]
 
 # Demo accounts all share this password (contract).
@@ -290,11 +290,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "supervision.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "supervision.api_common.exception_handler",
+    "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 
@@ -309,16 +309,16 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets that share a field name across resources get one stable name each.
     "ENUM_NAME_OVERRIDES": {
-        "CaseStateEnum": "enforcement.models.CaseState",
-        "AgreementActionStateEnum": "enforcement.models.AgreementAction.State",
-        "InspectionKindEnum": "supervision.inspections_models.InspectionKind",
-        "RandomDrawKindEnum": "supervision.inspections_models.RandomDraw.Kind",
-        "AgreementActionKindEnum": "enforcement.models.AgreementAction.Kind",
-        "LeadStatusEnum": "supervision.leads_models.Lead.Status",
-        "InspectionStatusEnum": "supervision.inspections_models.Inspection.Status",
-        "DocumentKindEnum": "enforcement.models.DocumentKind",
-        "ReportStatusEnum": "supervision.reports_models.Report.Status",  # issue 6
-        "ReportKindEnum": "supervision.reports_models.Report.Kind",
+        "CaseStateEnum": "enforcement.cases.models.CaseState",
+        "AgreementActionStateEnum": "enforcement.agreement_actions.models.AgreementAction.State",
+        "InspectionKindEnum": "supervision.inspections.models.InspectionKind",
+        "RandomDrawKindEnum": "supervision.inspections.models.RandomDraw.Kind",
+        "AgreementActionKindEnum": "enforcement.agreement_actions.models.AgreementAction.Kind",
+        "LeadStatusEnum": "supervision.leads.models.Lead.Status",
+        "InspectionStatusEnum": "supervision.inspections.models.Inspection.Status",
+        "DocumentKindEnum": "enforcement.documents.models.DocumentKind",
+        "ReportStatusEnum": "supervision.reports.models.Report.Status",  # issue 6
+        "ReportKindEnum": "supervision.reports.models.Report.Kind",
     },
 }
 

@@ -4,13 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from supervision import views as supervision_views
+from supervision.org import views as org_views
 
 admin.site.site_header = "医保基金监管执法平台 · 系统管理"
 admin.site.site_title = "系统管理"
 
 urlpatterns = [
-    path("", supervision_views.home, name="home"),
+    path("", org_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -23,7 +23,7 @@ urlpatterns = [
     path("", include("enforcement.urls")),
     path("", include("credit.urls")),  # credit ratings, repair, assessments (issue 7)
     path("public/credit/", include("credit.public_urls")),  # public grade-E list (issue 7), before public/
-    path("public/", include("enforcement.public_urls")),  # public disclosure and reports (issue 6)
+    path("public/", include("enforcement.public.urls")),  # public disclosure and reports (issue 6)
 ]
 
 if settings.DEBUG:

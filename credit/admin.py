@@ -14,8 +14,8 @@ from credit.models import (
     RepairApplication,
     SettlementAmount,
 )
-from supervision import audit
-from supervision.admin import AuditedAdmin, SuperuserOnlyMixin
+from portal import audit
+from portal.admin import AuditedAdmin, SuperuserOnlyMixin
 
 
 class CreditItemInline(admin.TabularInline):

@@ -14,7 +14,7 @@ from credit import assessment as engine
 from credit.filters import CreditRatingFilter
 from credit.models import CreditRating
 from credit.services import assessment_preset
-from supervision.api_common import DomainPermission, ScopedReadOnlyViewSet
+from portal.api import DomainPermission, ScopedReadOnlyViewSet
 
 
 class CreditRatingSerializer(serializers.ModelSerializer):

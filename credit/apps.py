@@ -10,10 +10,10 @@ class CreditConfig(AppConfig):
         from credit import permissions, worklist  # noqa: F401 - registers permissions and the home panel
         from credit.panels import rating_panel
         from credit.services import on_outcome
-        from enforcement.extensions import register_outcome_hook
-        from supervision.context_processors import NAVIGATION
-        from supervision.extensions import InstitutionPanel, register_institution_panel
-        from supervision.models import AUDIT_VERBS
+        from portal.context_processors import NAVIGATION
+        from portal.extensions import InstitutionPanel, register_institution_panel
+        from portal.outcomes import register_outcome_hook
+        from supervision.org.models import AUDIT_VERBS
 
         # Decided penalties, transfers, agreement actions and their revocation become credit events (issue 7).
         register_outcome_hook(on_outcome)

@@ -13,9 +13,14 @@ from django.utils import timezone
 from credit.models import Assessment, AssessmentPreset, CreditEvent, CreditRating, RepairApplication, SettlementAmount
 from credit.services import assessment_save, rating_recompute, repair_apply, repair_decide
 from credit.settlements import settlement_import
-from enforcement.models import AgreementAction, Case
-from enforcement.services import agreement_action_apply, agreement_action_approve, agreement_action_propose
-from supervision.models import Agreement, Institution
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.agreement_actions.services import (
+    agreement_action_apply,
+    agreement_action_approve,
+    agreement_action_propose,
+)
+from enforcement.cases.models import Case
+from supervision.register.models import Agreement, Institution
 
 MARK = "【信用评价演示】"
 REPAIR_REASONS = "已全额退回违规结算费用，完成整改并建立医保内控制度，申请信用修复。"

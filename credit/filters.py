@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import Assessment, CreditRating, RepairApplication
-from supervision.filters import ScopedFilterSet, SearchFilter
+from supervision.org.filters import ScopedFilterSet, SearchFilter
 
 GRADES = [(g, g) for g in "ABCDE"]
 

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from credit.assessment import value_keys
-from supervision.forms import StyledFormMixin
-from supervision.models import Institution
+from portal.forms import StyledFormMixin
+from supervision.register.models import Institution
 
 
 class InstitutionCodeField(forms.CharField):
@@ -49,7 +49,7 @@ class SelfCorrectionForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args, rating, **kwargs):
-        from supervision.models import Inspection
+        from supervision.inspections.models import Inspection
 
         super().__init__(*args, **kwargs)
         self.fields["inspection"].queryset = Inspection.objects.filter(

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import Institution, ScopedModel
-from supervision.querysets import ScopedQuerySet
+from portal.scoping import ScopedQuerySet
+from supervision.org.models import ScopedModel
+from supervision.register.models import Institution
 
 
 def Points(verbose_name, **kwargs):

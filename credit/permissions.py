@@ -1,8 +1,9 @@
 """Credit's named permissions (issue 7): who reads ratings, imports settlements, applies for and decides
 credit repair, records self-correction and fills in assessments."""
 
-from supervision.models import Role
-from supervision.permissions import STAFF, register
+from portal.permissions import register
+from supervision.org.models import Role
+from supervision.permissions import STAFF
 
 register(
     {

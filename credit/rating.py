@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from credit.models import CreditEvent, CreditItem, CreditScheme, SettlementAmount
-from enforcement.models import AgreementAction, Case
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.cases.models import Case
 
 ZERO, CENT = Decimal("0"), Decimal("0.01")
 T = CreditItem.Trigger

@@ -24,11 +24,13 @@ from credit.models import (
     RepairApplication,
 )
 from credit.rating import compute
-from enforcement import gates
-from enforcement.models import AgreementAction, Case, CaseEvent, ProposedPenalty
-from supervision import audit
-from supervision.errors import InvalidState
-from supervision.models import Institution, User
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.cases import gates
+from enforcement.cases.models import Case, CaseEvent, ProposedPenalty
+from portal import audit
+from portal.errors import InvalidState
+from supervision.org.models import User
+from supervision.register.models import Institution
 
 T = CreditItem.Trigger
 RATING_AUDITED = ["score", "grade", "veto_reason"]

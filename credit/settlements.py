@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit.models import SettlementAmount
-from supervision import audit
-from supervision.leads_import import (
+from portal import audit
+from supervision.leads.imports import (
     FORMULA_MESSAGE,
     XLSX_MAGIC,
     FileProblem,
@@ -25,9 +25,8 @@ from supervision.leads_import import (
     _xlsx_rows,
     detect_encoding,
 )
-from supervision.models import Institution, User
-from supervision.permissions import roles_for
-from supervision.querysets import subtree_units
+from supervision.org.models import User
+from supervision.register.models import Institution
 
 HEADER = ("institution_code", "year", "amount")
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -44,10 +43,7 @@ class ImportResult:
 
 def importable_institutions(by: User) -> dict[str, tuple[int, int]]:
     """code → (id, jurisdiction id) of the institutions the importer's import role covers."""
-    units = by.scope_units(roles=roles_for("credit.import_settlement"))
-    queryset = Institution.objects.all()
-    if not any(unit.parent_id is None for unit in units):
-        queryset = queryset.filter(jurisdiction_id__in=subtree_units(units)) if units else queryset.none()
+    queryset = Institution.objects.acting(by, "credit.import_settlement")
     return {code: (pk, unit) for code, pk, unit in queryset.values_list("code", "pk", "jurisdiction_id")}
 
 

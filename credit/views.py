@@ -23,11 +23,12 @@ from credit.models import (
     SettlementAmount,
 )
 from credit.settlements import HEADER, settlement_import
-from supervision.errors import InvalidState
-from supervision.exports import xlsx_response
-from supervision.forms import form_errors_from
-from supervision.mixins import FilteredListMixin, ScopedMixin, StepView
-from supervision.models import AuditEvent, Institution
+from portal.errors import InvalidState
+from portal.exports import xlsx_response
+from portal.forms import form_errors_from
+from portal.mixins import FilteredListMixin, ScopedMixin, StepView
+from supervision.org.models import AuditEvent
+from supervision.register.models import Institution
 
 # --- Ratings --------------------------------------------------------------------------------------------
 

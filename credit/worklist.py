@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from credit.models import RepairApplication
-from supervision.models import Role
-from supervision.worklist import Panel, register_panel
+from portal.worklist import Panel, register_panel
+from supervision.org.models import Role
 
 
 @register_panel

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,16 +11,23 @@ class EnforcementConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from enforcement import leads_hooks, permissions, worklist  # noqa: F401 - register permissions and home panels
-        from enforcement.pdf import check_fonts
-        from enforcement.procedure import ACTIONS
-        from enforcement.services import agreement_action_end_due
-        from supervision.context_processors import NAVIGATION
-        from supervision.models import AUDIT_VERBS
-        from supervision.services import AGREEMENT_REFRESH_HOOKS
+        from enforcement.agreement_actions.services import agreement_action_end_due
+        from enforcement.cases.procedure import ACTIONS
+        from enforcement.follow_ups import hooks as leads_hooks
+        from portal.context_processors import NAVIGATION
+        from portal.pdf import check_fonts
+        from supervision.org.models import AUDIT_VERBS
+        from supervision.register.services import AGREEMENT_REFRESH_HOOKS
 
+        # Register the domain permissions and the home panels, in the order the panels are shown.
+        for module in (
+            "enforcement.permissions",
+            "enforcement.cases.worklist",
+            "enforcement.agreement_actions.worklist",
+        ):
+            import_module(module)
         leads_hooks.register()  # lead and finding follow-ups, the violation codes of findings (issue 5)
-        from enforcement import rewards_hooks
+        from enforcement.rewards import hooks as rewards_hooks
 
         rewards_hooks.register_all()  # rewards, public disclosure (issue 6)
         # Printable documents (issue 4): a deploy check only, looking the font up costs ~0.7 s.

@@ -1,8 +1,9 @@
 """Enforcement's named permissions: one per procedure action (from the table), plus viewing and exporting."""
 
-from enforcement.procedure import ACTIONS
-from supervision.models import Role
-from supervision.permissions import STAFF, register
+from enforcement.cases.procedure import ACTIONS
+from portal.permissions import register
+from supervision.org.models import Role
+from supervision.permissions import STAFF
 
 register(
     {

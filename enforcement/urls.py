@@ -1,31 +1,52 @@
 from django.urls import path
 
-from enforcement import documents_views, leads_views, rewards_views, views
+from enforcement.agreement_actions import views as agreement_actions_views
+from enforcement.cases import views as cases_views
+from enforcement.documents import views as documents_views
+from enforcement.follow_ups import views as leads_views
+from enforcement.rewards import views as rewards_views
+from enforcement.rules import views as rules_views
 
 app_name = "enforcement"
 
 urlpatterns = [
-    path("cases/", views.CaseListView.as_view(), name="case-list"),
-    path("cases/export/", views.CaseExportView.as_view(), name="case-export"),
-    path("cases/new/", views.CaseCreateView.as_view(), name="case-create"),
-    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
-    path("cases/<int:pk>/act/<slug:action>/", views.CaseActionView.as_view(), name="case-act"),
-    path("agreement-actions/", views.AgreementActionListView.as_view(), name="agreementaction-list"),
-    path("agreement-actions/new/", views.AgreementActionCreateView.as_view(), name="agreementaction-create"),
-    path("agreement-actions/<int:pk>/", views.AgreementActionDetailView.as_view(), name="agreementaction-detail"),
+    path("cases/", cases_views.CaseListView.as_view(), name="case-list"),
+    path("cases/export/", cases_views.CaseExportView.as_view(), name="case-export"),
+    path("cases/new/", cases_views.CaseCreateView.as_view(), name="case-create"),
+    path("cases/<int:pk>/", cases_views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:pk>/act/<slug:action>/", cases_views.CaseActionView.as_view(), name="case-act"),
+    path("agreement-actions/", agreement_actions_views.AgreementActionListView.as_view(), name="agreementaction-list"),
+    path(
+        "agreement-actions/new/",
+        agreement_actions_views.AgreementActionCreateView.as_view(),
+        name="agreementaction-create",
+    ),
+    path(
+        "agreement-actions/<int:pk>/",
+        agreement_actions_views.AgreementActionDetailView.as_view(),
+        name="agreementaction-detail",
+    ),
     path(
         "agreement-actions/<int:pk>/approve/",
-        views.AgreementActionApproveView.as_view(),
+        agreement_actions_views.AgreementActionApproveView.as_view(),
         name="agreementaction-approve",
     ),
     path(
-        "agreement-actions/<int:pk>/reject/", views.AgreementActionRejectView.as_view(), name="agreementaction-reject"
+        "agreement-actions/<int:pk>/reject/",
+        agreement_actions_views.AgreementActionRejectView.as_view(),
+        name="agreementaction-reject",
     ),
-    path("agreement-actions/<int:pk>/apply/", views.AgreementActionApplyView.as_view(), name="agreementaction-apply"),
     path(
-        "agreement-actions/<int:pk>/revoke/", views.AgreementActionRevokeView.as_view(), name="agreementaction-revoke"
+        "agreement-actions/<int:pk>/apply/",
+        agreement_actions_views.AgreementActionApplyView.as_view(),
+        name="agreementaction-apply",
     ),
-    path("rules/", views.PenaltyRuleListView.as_view(), name="penaltyrule-list"),
+    path(
+        "agreement-actions/<int:pk>/revoke/",
+        agreement_actions_views.AgreementActionRevokeView.as_view(),
+        name="agreementaction-revoke",
+    ),
+    path("rules/", rules_views.PenaltyRuleListView.as_view(), name="penaltyrule-list"),
     # Whistleblower rewards (issue 6)
     path("rewards/", rewards_views.RewardListView.as_view(), name="reward-list"),
     path("rewards/new/", rewards_views.RewardCreateView.as_view(), name="reward-create"),

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,11 +12,17 @@ class SupervisionConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="supervision-cache-table")
-        # Register permissions and home panels (reports_permissions: issue 6).
-        from supervision import permissions, reports_permissions, worklist_leads  # noqa: F401
-        from supervision.context_processors import NAVIGATION
-        from supervision.reports_services import appointments_expire
-        from supervision.services import AGREEMENT_REFRESH_HOOKS
+        # Register the domain permissions and the home panels, in the order the panels are shown.
+        for module in (
+            "supervision.permissions",
+            "supervision.register.worklist",
+            "supervision.reports.permissions",
+            "supervision.leads.worklist",
+        ):
+            import_module(module)
+        from portal.context_processors import NAVIGATION
+        from supervision.register.services import AGREEMENT_REFRESH_HOOKS
+        from supervision.reports.services import appointments_expire
 
         if appointments_expire not in AGREEMENT_REFRESH_HOOKS:
             AGREEMENT_REFRESH_HOOKS.append(appointments_expire)

@@ -1,20 +1,28 @@
 from django.urls import path
 
-from supervision import inspections_views, leads_views, reports_views, views
+from supervision.inspections import views as inspections_views
+from supervision.leads import views as leads_views
+from supervision.org import views as org_views
+from supervision.register import views as register_views
+from supervision.reports import views as reports_views
 
 app_name = "supervision"
 
 urlpatterns = [
-    path("units/", views.OrgUnitListView.as_view(), name="orgunit-list"),
-    path("institutions/", views.InstitutionListView.as_view(), name="institution-list"),
-    path("institutions/export/", views.InstitutionExportView.as_view(), name="institution-export"),
-    path("institutions/new/", views.InstitutionCreateView.as_view(), name="institution-create"),
-    path("institutions/<int:pk>/", views.InstitutionDetailView.as_view(), name="institution-detail"),
-    path("institutions/<int:pk>/edit/", views.InstitutionUpdateView.as_view(), name="institution-update"),
-    path("institutions/<int:pk>/transfer/", views.InstitutionTransferView.as_view(), name="institution-transfer"),
-    path("institutions/<int:pk>/agreements/new/", views.AgreementCreateView.as_view(), name="agreement-create"),
-    path("agreements/", views.AgreementListView.as_view(), name="agreement-list"),
-    path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement-detail"),
+    path("units/", org_views.OrgUnitListView.as_view(), name="orgunit-list"),
+    path("institutions/", register_views.InstitutionListView.as_view(), name="institution-list"),
+    path("institutions/export/", register_views.InstitutionExportView.as_view(), name="institution-export"),
+    path("institutions/new/", register_views.InstitutionCreateView.as_view(), name="institution-create"),
+    path("institutions/<int:pk>/", register_views.InstitutionDetailView.as_view(), name="institution-detail"),
+    path("institutions/<int:pk>/edit/", register_views.InstitutionUpdateView.as_view(), name="institution-update"),
+    path(
+        "institutions/<int:pk>/transfer/", register_views.InstitutionTransferView.as_view(), name="institution-transfer"
+    ),
+    path(
+        "institutions/<int:pk>/agreements/new/", register_views.AgreementCreateView.as_view(), name="agreement-create"
+    ),
+    path("agreements/", register_views.AgreementListView.as_view(), name="agreement-list"),
+    path("agreements/<int:pk>/", register_views.AgreementDetailView.as_view(), name="agreement-detail"),
     # Leads and their import
     path("leads/", leads_views.LeadListView.as_view(), name="lead-list"),
     path("leads/export/", leads_views.LeadExportView.as_view(), name="lead-export"),

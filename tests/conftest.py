@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from supervision.models import OrgUnit
+from supervision.org.models import OrgUnit
 from tests.factories import AgreementFactory, InstitutionFactory, OrgUnitFactory, UserFactory, is_postgres
 
 

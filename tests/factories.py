@@ -6,8 +6,9 @@ from datetime import date
 import factory
 from django.db import connection
 
-from supervision import services
-from supervision.models import Agreement, Institution, OrgUnit, RoleAssignment, User
+from supervision.org import services as org_services
+from supervision.org.models import OrgUnit, RoleAssignment, User
+from supervision.register.models import Agreement, Institution
 
 
 class OrgUnitFactory(factory.django.DjangoModelFactory):
@@ -21,7 +22,7 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.orgunit_save(unit=model_class(**kwargs), by=None)
+        return org_services.orgunit_save(unit=model_class(**kwargs), by=None)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -115,8 +115,8 @@ def objects(org, cast):
 
 
 def _issue6_objects(cases, cast, org) -> dict:
-    from supervision import reports_services
-    from supervision.models import Report
+    from supervision.reports import services as reports_services
+    from supervision.reports.models import Report
     from tests.factories import UserFactory
 
     other = UserFactory(username="sweep_supervisor2", roles=[("supervisor", None)])
@@ -141,7 +141,7 @@ def _issue6_objects(cases, cast, org) -> dict:
 
 
 def _reward(report, case, cast):
-    from enforcement.models import Reward
+    from enforcement.rewards.models import Reward
 
     return Reward.objects.create(
         report=report, case=case, jurisdiction=case.jurisdiction, tier="1", case_value=100000, rate="0.03",
@@ -150,7 +150,7 @@ def _reward(report, case, cast):
 
 
 def _disclosure(case):
-    from enforcement.models import Disclosure
+    from enforcement.public.models import Disclosure
 
     return Disclosure.objects.create(
         kind="penalty", case=case, jurisdiction=case.jurisdiction, title=case.title, party=case.party_display,
@@ -161,7 +161,8 @@ def _disclosure(case):
 def _issue5_objects(b01, b02) -> dict:
     from django.core.files.base import ContentFile
 
-    from supervision.models import Finding, ImportBatch, RandomDraw
+    from supervision.inspections.models import Finding, RandomDraw
+    from supervision.leads.models import ImportBatch
     from tests.factories import InspectionFactory, LeadFactory, UserFactory
 
     someone = UserFactory(username="sweep_owner")

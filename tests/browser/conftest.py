@@ -157,6 +157,6 @@ def driver(org, cast, rules, b01_institution):
 
 @pytest.fixture
 def rules(transactional_db):
-    from enforcement.models import PenaltyRule
+    from enforcement.rules.models import PenaltyRule
 
     return {rule.code: rule for rule in PenaltyRule.objects.all()}

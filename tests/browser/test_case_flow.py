@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from enforcement import gates
-from enforcement.models import Case
-from supervision import leads_services
+from enforcement.cases import gates
+from enforcement.cases.models import Case
+from supervision.leads import services as leads_services
 from tests.browser.conftest import SCREENSHOTS
 from tests.enforcement.document_helpers import pdf_text
 from tests.factories import LeadFactory

@@ -14,11 +14,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from enforcement.models import PrintBatch
-from enforcement.services import documents as document_services
-from supervision.leads_models import ImportBatch
-from supervision.models import Lead
-from supervision.tasks import lead_import_task
+from enforcement.documents import services as document_services
+from enforcement.documents.models import PrintBatch
+from supervision.leads.models import ImportBatch, Lead
+from supervision.leads.tasks import lead_import_task
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import InstitutionFactory
 

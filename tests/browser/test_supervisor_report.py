@@ -6,8 +6,8 @@ import base64
 import pytest
 from django.urls import reverse
 
-from supervision import reports_services
-from supervision.reports_models import Report
+from supervision.reports import services as reports_services
+from supervision.reports.models import Report
 
 pytestmark = pytest.mark.browser
 

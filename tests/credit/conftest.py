@@ -7,7 +7,11 @@ import pytest
 from django.utils import timezone
 
 from credit.models import CreditRating
-from enforcement.services import agreement_action_apply, agreement_action_approve, agreement_action_propose
+from enforcement.agreement_actions.services import (
+    agreement_action_apply,
+    agreement_action_approve,
+    agreement_action_propose,
+)
 from tests.enforcement.conftest import b01_officer2, driver, rules  # noqa: F401 - fixtures reused here
 
 D = Decimal

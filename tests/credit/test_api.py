@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from credit.models import CreditRating
 from credit.services import rating_recompute
-from enforcement import gates
+from enforcement.cases import gates
 from tests.credit.test_assessment import WORKED
 from tests.factories import InstitutionFactory
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 from credit.models import CreditEvent, CreditItem, CreditRating, CreditScheme
 from credit.services import rating_recompute, ratings_recompute_all, self_correction_record
 from credit.settlements import settlement_import
-from enforcement.services import agreement_action_revoke
-from supervision.inspections_services import grade_weights
-from supervision.models import AuditEvent, Institution
+from enforcement.agreement_actions.services import agreement_action_revoke
+from supervision.inspections.services import grade_weights
+from supervision.org.models import AuditEvent
+from supervision.register.models import Institution
 from tests.credit.conftest import rating_of
 from tests.factories import InspectionFactory
 
@@ -186,7 +187,7 @@ def test_revoking_a_fraud_decision_lifts_the_veto(driver, b01_institution, rules
 def test_only_the_director_revokes_and_only_a_decided_case(driver, cast):
     from django.core.exceptions import PermissionDenied
 
-    from enforcement.services import InvalidState
+    from enforcement.cases.services import InvalidState
 
     case = driver.case_in("decided")
     with pytest.raises(PermissionDenied):
@@ -212,7 +213,7 @@ def test_revoking_an_applied_measure_reverses_it_and_lifts_a_suspension(measure,
 
 
 def test_a_measure_that_was_not_applied_cannot_be_revoked(measure, cast):
-    from enforcement.services import InvalidState
+    from enforcement.cases.services import InvalidState
 
     action = measure("interview", apply=False)
     with pytest.raises(InvalidState):
@@ -259,7 +260,7 @@ def test_self_correction_adds_2_each_up_to_6(measure, b01_institution, cast):
 
 
 def test_the_grade_changes_the_random_draw_weight(driver, b01_institution, rules):
-    from supervision import draws
+    from supervision.inspections import draws
 
     weights = grade_weights()
     rating_recompute(institution_id=b01_institution.pk, year=YEAR)

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from credit.models import Assessment, CreditRating, RepairApplication, SettlementAmount
 from credit.services import rating_recompute, repair_apply
-from supervision.models import AuditEvent
+from supervision.org.models import AuditEvent
 from tests.credit.conftest import rating_of
 from tests.credit.test_assessment import WORKED
 from tests.factories import InstitutionFactory

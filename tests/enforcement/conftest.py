@@ -13,9 +13,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from enforcement import gates
-from enforcement.models import Case, PenaltyRule
-from enforcement.services import case_act, case_open
+from enforcement.cases import gates
+from enforcement.cases.models import Case
+from enforcement.cases.services import case_act, case_open
+from enforcement.rules.models import PenaltyRule
 from tests.factories import UserFactory
 
 D = Decimal

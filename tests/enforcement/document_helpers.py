@@ -6,7 +6,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from enforcement.pdf import FONT_FAMILY
+from portal.pdf import FONT_FAMILY
 
 
 def pdf_reader(data: bytes) -> PdfReader:

@@ -9,9 +9,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from enforcement.models import AgreementAction, Case, CaseEvent, PenaltyRule, Thresholds
-from supervision.models import AuditEvent
-from supervision.workdays import CalendarDay
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.cases.models import Case, CaseEvent
+from enforcement.rules.models import PenaltyRule, Thresholds
+from portal.workdays import CalendarDay
+from supervision.org.models import AuditEvent
 from tests.factories import AgreementActionFactory, CaseFactory, InstitutionFactory
 
 MODELS = [PenaltyRule, Thresholds, CalendarDay, Case, CaseEvent, AgreementAction]

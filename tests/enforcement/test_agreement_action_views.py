@@ -8,9 +8,14 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from enforcement.models import AgreementAction
-from enforcement.services import agreement_action_apply, agreement_action_approve, agreement_action_propose
-from supervision.models import Agreement, AuditEvent
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.agreement_actions.services import (
+    agreement_action_apply,
+    agreement_action_approve,
+    agreement_action_propose,
+)
+from supervision.org.models import AuditEvent
+from supervision.register.models import Agreement
 from tests.factories import AgreementActionFactory, CaseFactory
 from tests.supervision.helpers import assert_login_redirect, page_body
 

@@ -10,17 +10,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from enforcement.models import AgreementAction
-from enforcement.services import (
-    InvalidState,
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.agreement_actions.services import (
     agreement_action_apply,
     agreement_action_approve,
     agreement_action_end_due,
     agreement_action_propose,
     agreement_action_reject,
+    suspensions_in_term,
+    termination_grounds,
 )
-from enforcement.services.agreement_actions import suspensions_in_term, termination_grounds
-from supervision.models import Agreement, AgreementStatusChange, AuditEvent
+from enforcement.cases.services import InvalidState
+from supervision.org.models import AuditEvent
+from supervision.register.models import Agreement, AgreementStatusChange
 from tests.factories import AgreementFactory
 
 A = AgreementAction

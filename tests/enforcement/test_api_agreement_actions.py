@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from enforcement.models import AgreementAction
-from enforcement.services import agreement_action_approve, agreement_action_propose
-from supervision.models import Agreement
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.agreement_actions.services import agreement_action_approve, agreement_action_propose
+from supervision.register.models import Agreement
 from tests.factories import AgreementActionFactory, AgreementFactory, CaseFactory, InstitutionFactory
 
 API = "/api/v1/agreement-actions/"

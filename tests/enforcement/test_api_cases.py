@@ -9,10 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from enforcement.models import Case, CaseOfficer, ViolationType
-from enforcement.procedure import available_actions
-from enforcement.services import case_act, case_open
-from supervision import services as supervision_services
+from enforcement.cases.models import Case, CaseOfficer
+from enforcement.cases.procedure import available_actions
+from enforcement.cases.services import case_act, case_open
+from enforcement.rules.models import ViolationType
+from supervision.org import services as org_services
 from tests.factories import CaseFactory, InstitutionFactory, UserFactory
 
 API = "/api/v1/cases/"
@@ -520,7 +521,7 @@ def test_list_query_count_does_not_grow_with_rows(org, cast, client, b01_institu
     # One more case reaches B01 through a grant, the way a case taken over by the city does.
     granted = CaseFactory(institution=InstitutionFactory(jurisdiction=org.b02))
     for unit in (org.b01, org.b01s):
-        group = supervision_services.unit_group_sync(unit)
-        supervision_services.access_grant(obj=granted, to=group, by=None, reason="测试", check=False)
+        group = org_services.unit_group_sync(unit)
+        org_services.access_grant(obj=granted, to=group, by=None, reason="测试", check=False)
     fifty = _list_queries(client, 50)
     assert one == fifty, f"{username}: {one} queries with 1 case, {fifty} with 50"

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from enforcement.models import Case, CaseEvent, CaseOfficer, Recusal
+from enforcement.cases.models import Case, CaseEvent, CaseOfficer, Recusal
 from tests.enforcement.conftest import certified_user, dual_role_user
 from tests.factories import UserFactory
 

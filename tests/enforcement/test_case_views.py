@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from enforcement.models import Case, CaseEvent, CaseOfficer, Report, ViolationType
-from enforcement.procedure import ACTIONS
-from supervision.models import AuditEvent
+from enforcement.cases.models import Case, CaseEvent, CaseOfficer, Report
+from enforcement.cases.procedure import ACTIONS
+from enforcement.rules.models import ViolationType
+from supervision.org.models import AuditEvent
 from tests.factories import CaseFactory, InstitutionFactory
 from tests.supervision.helpers import assert_login_redirect, page_body
 

@@ -5,15 +5,15 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from enforcement.forms import certified_officers
-from supervision import services
-from supervision.models import Role
+from enforcement.cases.forms import certified_officers
+from supervision.org import services as org_services
+from supervision.org.models import Role
 from tests.enforcement.conftest import certified_user
 
 
 def _reference(case):
     """The definition: certified officers with ``submit_report`` on the case (role in scope, or a grant)."""
-    from supervision.models import User
+    from supervision.org.models import User
 
     candidates = User.objects.filter(is_active=True, roles__role=Role.OFFICER, roles__is_active=True).distinct()
     return {u.pk for u in candidates if u.has_valid_certificate() and u.has_perm("enforcement.submit_report", case)}
@@ -38,10 +38,10 @@ def test_same_officers_as_asking_has_perm_of_each(driver, officers, cast):
 
 def test_a_view_grant_does_not_make_an_officer_assignable(driver, officers, cast):
     case = driver.open()
-    services.access_grant(obj=case, to=officers["b02_granted"], by=cast.director, reason="专家协助", check=False)
+    org_services.access_grant(obj=case, to=officers["b02_granted"], by=cast.director, reason="专家协助", check=False)
     group = Group.objects.create(name="experts")
     officers["b02_in_group"].groups.add(group)
-    services.access_grant(obj=case, to=group, by=cast.director, reason="协助", check=False)
+    org_services.access_grant(obj=case, to=group, by=cast.director, reason="协助", check=False)
     eligible = {u.pk for u in certified_officers(case)}
     assert eligible == _reference(case)
     assert officers["b02_granted"].pk not in eligible and officers["b02_in_group"].pk not in eligible

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from enforcement import clocks
-from enforcement.models import Case, Discussion
-from supervision.workdays import CalendarDay, add_working_days, working_days_between
+from enforcement.cases import clocks
+from enforcement.cases.models import Case, Discussion
+from portal.workdays import CalendarDay, add_working_days, working_days_between
 from tests.enforcement.conftest import Dates
 
 D = Decimal

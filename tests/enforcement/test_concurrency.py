@@ -12,10 +12,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from enforcement.models import Case, CaseEvent
-from enforcement.services import InvalidState, case_act
-from enforcement.services import cases as case_services
-from supervision.models import User
+from enforcement.cases import services as case_services
+from enforcement.cases.models import Case, CaseEvent
+from enforcement.cases.services import InvalidState, case_act
+from supervision.org.models import User
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

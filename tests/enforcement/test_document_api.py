@@ -7,9 +7,9 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from enforcement.models import Document
-from enforcement.services import document_issue
-from supervision.models import AuditEvent
+from enforcement.documents.models import Document
+from enforcement.documents.services import document_issue
+from supervision.org.models import AuditEvent
 
 CONTRACT_FIELDS = {"id", "kind", "number", "issued_at", "sha256", "url"}
 

@@ -6,11 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from enforcement.models import Case, Document
-from enforcement.services import InvalidState, document_issue
-from supervision import services as supervision_services
-from supervision.models import OrgUnit, User, default_doc_prefix
-from supervision.numbering import NumberSequence
+from enforcement.cases.models import Case
+from enforcement.cases.services import InvalidState
+from enforcement.documents.models import Document
+from enforcement.documents.services import document_issue
+from portal.numbering import NumberSequence
+from supervision.org import services as org_services
+from supervision.org.models import OrgUnit, User, default_doc_prefix
 from tests.enforcement.test_concurrency import run_together
 from tests.factories import CaseFactory, DocumentFactory
 
@@ -38,12 +40,12 @@ def test_default_prefix_comes_from_the_unit_name(name, prefix):
 
 
 def test_a_units_prefix_is_kept_when_set(org):
-    unit = supervision_services.orgunit_save(
+    unit = org_services.orgunit_save(
         unit=OrgUnit(code="B09", name="江川市医疗保障局北湖分局", kind="branch", parent=org.city, doc_prefix="北湖"),
         by=None,
     )
     assert unit.doc_prefix == "北湖"
-    derived = supervision_services.orgunit_save(
+    derived = org_services.orgunit_save(
         unit=OrgUnit(code="B08", name="江川市医疗保障局北山分局", kind="branch", parent=org.city), by=None
     )
     assert derived.doc_prefix == "北"

@@ -6,10 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enforcement.models import Document, PrintBatch
-from enforcement.services import document_issue
-from supervision.models import AuditEvent
-from supervision.numbering import NumberSequence
+from enforcement.documents.models import Document, PrintBatch
+from enforcement.documents.services import document_issue
+from portal.numbering import NumberSequence
+from supervision.org import services as org_services
+from supervision.org.models import AuditEvent
 from tests.factories import CaseFactory, DocumentFactory, PrintBatchFactory
 
 LIST_URL = reverse("enforcement:document-list")
@@ -171,9 +172,8 @@ def test_a_document_is_only_found_under_its_own_case(document, org, cast, client
 
 
 def test_a_grant_on_the_case_opens_its_documents(document, decided, cast, client_for):
-    from supervision import services as supervision_services
 
-    supervision_services.access_grant(obj=decided, to=cast.b02_officer, by=cast.director, reason="交叉检查")
+    org_services.access_grant(obj=decided, to=cast.b02_officer, by=cast.director, reason="交叉检查")
     assert client_for(cast.b02_officer).get(download_url(document)).status_code == 200
 
 
@@ -281,7 +281,7 @@ def test_the_fund_officer_issues_an_agreement_notice_from_the_measures_page(cast
 def test_a_server_without_the_font_says_so_and_issues_nothing(decided, cast, client_for, api_for, monkeypatch):
     from django.core.exceptions import ImproperlyConfigured
 
-    from enforcement import pdf
+    from portal import pdf
 
     def missing(html):
         raise ImproperlyConfigured("The font “Noto Serif CJK SC” is not installed: install fonts-noto-cjk.")

@@ -9,13 +9,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 
-from enforcement import demo, pdf
-from enforcement.models import AgreementAction, CaseEvent, Document, Evidence, PrintBatch
-from enforcement.numerals import cn_date, rmb_upper
-from enforcement.services import InvalidState, document_issue, print_batch_create
-from enforcement.services import documents as document_services
-from supervision import audit
-from supervision.models import AuditEvent, User
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.cases import demo
+from enforcement.cases.models import CaseEvent, Evidence
+from enforcement.cases.services import InvalidState
+from enforcement.documents import services as document_services
+from enforcement.documents.models import Document, PrintBatch
+from enforcement.documents.services import document_issue, print_batch_create
+from portal import audit, pdf
+from portal.numerals import cn_date, rmb_upper
+from supervision.org.models import AuditEvent, User
 from tests.enforcement.conftest import certified_user
 from tests.enforcement.document_helpers import FONT_KEY, html_fields, normalised, pdf_font_names, pdf_reader, pdf_text
 from tests.factories import AgreementActionFactory

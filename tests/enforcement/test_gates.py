@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from enforcement import gates
-from enforcement.models import Case, Thresholds
+from enforcement.cases import gates
+from enforcement.cases.models import Case
+from enforcement.rules.models import Thresholds
 
 D = Decimal
 

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from enforcement.models import AgreementAction, CaseOfficer, ProposedPenalty, Report, ViolationType
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.cases.models import CaseOfficer, ProposedPenalty, Report
+from enforcement.rules.models import ViolationType
 from tests.factories import AgreementActionFactory, AgreementFactory, CaseFactory, InstitutionFactory
 
 CASES = reverse("enforcement:case-list")

@@ -9,12 +9,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from enforcement import clocks
-from enforcement.models import AgreementAction, Case
-from enforcement.services import leads as services
-from supervision import inspections_services, leads_services
-from supervision.errors import InvalidState
-from supervision.models import AuditEvent, Lead
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.cases import clocks
+from enforcement.cases.models import Case
+from enforcement.follow_ups import services
+from portal.errors import InvalidState
+from supervision.inspections import services as inspections_services
+from supervision.leads import services as leads_services
+from supervision.leads.models import Lead
+from supervision.org.models import AuditEvent
 from tests.factories import AgreementFactory, LeadFactory, UserFactory
 
 CERT = {"certificate_expires": date(2099, 12, 31)}

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from enforcement.models import Case
-from supervision.numbering import NumberSequence, next_number
+from enforcement.cases.models import Case
+from portal.numbering import NumberSequence, next_number
 
 
 class Boom(Exception):

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from enforcement.models import Case, Report
-from enforcement.penalties import check_items, describe_range
+from enforcement.cases.models import Case, Report
+from enforcement.cases.penalties import check_items, describe_range
 
 D = Decimal
 CENT = D("0.01")

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from enforcement.models import OPEN_STATES, Case, CaseEvent
-from enforcement.procedure import ACTIONS, available_actions
-from enforcement.services import InvalidState
-from supervision.models import AuditEvent
+from enforcement.cases.models import OPEN_STATES, Case, CaseEvent
+from enforcement.cases.procedure import ACTIONS, available_actions
+from enforcement.cases.services import InvalidState
+from supervision.org.models import AuditEvent
 from tests.enforcement.conftest import certified_user
 
 D = Decimal
@@ -118,7 +118,7 @@ def test_a_stale_case_object_is_checked_against_the_stored_state(driver):
 def test_unknown_action_is_a_validation_error(driver):
     case = driver.open()
     with pytest.raises(ValidationError):
-        from enforcement.services import case_act
+        from enforcement.cases.services import case_act
 
         case_act(case=case, action="approve_everything", by=driver.chief)
 

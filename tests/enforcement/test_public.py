@@ -10,8 +10,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from enforcement.models import Case, Disclosure
-from enforcement.services.disclosure import (
+from enforcement.cases.models import Case
+from enforcement.public.models import Disclosure
+from enforcement.public.services import (
     disclosure_publish_case,
     disclosure_publish_termination,
     disclosure_withdraw,
@@ -19,9 +20,10 @@ from enforcement.services.disclosure import (
     outcome_hook,
     publish_due,
 )
-from supervision import reports_services
-from supervision.masking import leaks
-from supervision.models import Report
+from portal.masking import leaks
+from supervision.register import services as register_services
+from supervision.reports import services as reports_services
+from supervision.reports.models import Report
 from tests.factories import AgreementActionFactory, CaseFactory, InstitutionFactory
 from tests.supervision.test_reports_masking import generated_texts
 
@@ -101,15 +103,14 @@ def test_revoking_the_decision_withdraws_it(person_case, cast):
 
 
 def test_terminated_agreements_are_published(b01_agreement, client):
-    from supervision import services
-
     action = AgreementActionFactory(
         agreement=b01_agreement, kind="terminate", state="applied", starts_on=date(2026, 3, 1),
         grounds=f"欺诈骗保，联系人电话{PERSON_PHONE}", applied_at=timezone.now(),
     )  # fmt: skip
     assert disclosure_publish_termination(agreement=b01_agreement) is None  # not terminated yet
-    services.agreement_set_status(agreement=b01_agreement, to_status="terminated", effective_on=date(2026, 3, 1),
-                                  by=None, reason="欺诈骗保", cause="test")  # fmt: skip
+    register_services.agreement_set_status(agreement=b01_agreement, to_status="terminated",
+                                           effective_on=date(2026, 3, 1), by=None, reason="欺诈骗保",
+                                           cause="test")  # fmt: skip
     assert disclosures_publish_due() == 1
     disclosure = Disclosure.objects.get(agreement=b01_agreement)
     assert disclosure.kind == Disclosure.Kind.TERMINATION and disclosure.agreement_action == action
@@ -122,7 +123,7 @@ def test_terminated_agreements_are_published(b01_agreement, client):
 
 
 def test_published_draws_appear(org, cast, client, b01_institution):
-    from supervision.models import RandomDraw
+    from supervision.inspections.models import RandomDraw
 
     RandomDraw.objects.create(
         jurisdiction=org.b01, title="2026年双随机抽查", planned_on="2026-07-01", seed="1", drawn_by=cast.b01_chief,
@@ -231,7 +232,7 @@ def test_reporter_identity_only_for_the_handling_branch(b02_institution, cast, a
     body = api_for(cast.director).get(f"/api/v1/reports/{report.pk}/").content.decode()
     assert PERSON_PHONE not in body and "张建华" not in body
     # The audit row carries no personal data either.
-    from supervision.models import AuditEvent
+    from supervision.org.models import AuditEvent
 
     for event in AuditEvent.objects.for_object(report):
         assert PERSON_PHONE not in str(event.after) and PERSON_ID not in str(event.after)

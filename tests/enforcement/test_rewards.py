@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from enforcement.models import Payment, Reward
-from enforcement.services.rewards import (
+from enforcement.cases.models import Payment
+from enforcement.rewards.models import Reward
+from enforcement.rewards.services import (
     add_months,
     reward_approve,
     reward_compute,
@@ -19,9 +20,9 @@ from enforcement.services.rewards import (
     reward_reject,
     rewards_waive_due,
 )
-from supervision import reports_services
-from supervision.errors import InvalidState
-from supervision.models import Lead
+from portal.errors import InvalidState
+from supervision.leads.models import Lead
+from supervision.reports import services as reports_services
 from tests.factories import CaseFactory
 
 D = Decimal

@@ -6,13 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from supervision.workdays import (
-    CalendarDay,
-    add_working_days,
-    import_calendar_csv,
-    is_working_day,
-    working_days_between,
-)
+from portal.workdays import CalendarDay, add_working_days, import_calendar_csv, is_working_day, working_days_between
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (date(2025, 3, d) for d in range(3, 10))  # a plain week (no holidays)
 NEXT_MON = date(2025, 3, 10)

@@ -2,7 +2,7 @@
 
 import re
 
-from supervision.models import AuditEvent
+from supervision.org.models import AuditEvent
 
 LOGIN_URL = "/accounts/login/"
 

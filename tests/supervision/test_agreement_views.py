@@ -5,7 +5,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from supervision.models import Agreement, AgreementStatusChange, AuditEvent
+from supervision.org.models import AuditEvent
+from supervision.register import services as register_services
+from supervision.register.models import Agreement, AgreementStatusChange
 from tests.factories import AgreementFactory
 from tests.supervision.helpers import assert_login_redirect, page_body
 
@@ -88,9 +90,8 @@ def test_detail_redirects_anonymous_to_login(client, b01_agreement):
 
 
 def test_detail_shows_status_history(cast, client_for, b01_agreement):
-    from supervision import services
 
-    services.agreement_set_status(
+    register_services.agreement_set_status(
         agreement=b01_agreement,
         to_status="suspended",
         effective_on=date(2026, 3, 1),

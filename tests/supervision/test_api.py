@@ -3,7 +3,9 @@
 import pytest
 from rest_framework.test import APIClient
 
-from supervision.models import Agreement, AuditEvent, Institution
+from supervision.org import services as org_services
+from supervision.org.models import AuditEvent
+from supervision.register.models import Agreement, Institution
 from tests.factories import AgreementFactory, InstitutionFactory
 from tests.supervision.helpers import institution_data
 
@@ -186,9 +188,8 @@ def test_list_returns_only_rows_in_scope(cast, api_for, b01_agreement, b02_agree
 
 
 def test_grant_makes_detail_visible(cast, api_for, b01_institution):
-    from supervision import services
 
-    services.access_grant(obj=b01_institution, to=cast.b02_officer, by=None, reason="交叉检查")
+    org_services.access_grant(obj=b01_institution, to=cast.b02_officer, by=None, reason="交叉检查")
     assert api_for(cast.b02_officer).get(f"{API}institutions/{b01_institution.pk}/").status_code == 200
 
 

@@ -8,8 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from supervision import audit, services
-from supervision.models import Agreement, AuditEvent, Institution, OrgUnit
+from portal import audit
+from supervision.org import services as org_services
+from supervision.org.models import AuditEvent, OrgUnit
+from supervision.register import services as register_services
+from supervision.register.models import Agreement, Institution
 from tests.supervision.helpers import institution_data
 
 
@@ -28,7 +31,7 @@ def mark():
 
 def test_institution_create_writes_one_row(org, cast, mark):
     start = mark()
-    institution = services.institution_create(
+    institution = register_services.institution_create(
         by=cast.b01_chief, data={**institution_data(org.b01), "jurisdiction": org.b01}
     )
     [row] = _new_rows(start)
@@ -45,7 +48,7 @@ def test_institution_create_writes_one_row(org, cast, mark):
 
 def test_institution_update_writes_one_row_with_before_after_and_reason(cast, b01_institution, mark):
     start = mark()
-    services.institution_update(
+    register_services.institution_update(
         institution=b01_institution, by=cast.b01_fund, data={"address": "江川市东湖区新华路1号"}, reason="更正地址"
     )
     [row] = _new_rows(start)
@@ -55,7 +58,7 @@ def test_institution_update_writes_one_row_with_before_after_and_reason(cast, b0
 
 def test_institution_transfer_writes_one_row(org, cast, b01_agreement, mark):
     start = mark()
-    services.institution_transfer(
+    register_services.institution_transfer(
         institution=b01_agreement.institution, to=org.b02, by=cast.fund_officer, reason="区划调整"
     )
     [row] = _new_rows(start)
@@ -65,7 +68,7 @@ def test_institution_transfer_writes_one_row(org, cast, b01_agreement, mark):
 
 def test_agreement_create_writes_one_row(cast, b01_institution, mark):
     start = mark()
-    agreement = services.agreement_create(
+    agreement = register_services.agreement_create(
         by=cast.b01_chief,
         institution=b01_institution,
         number="XY-1",
@@ -78,7 +81,7 @@ def test_agreement_create_writes_one_row(cast, b01_institution, mark):
 
 def test_agreement_set_status_writes_one_row(cast, b01_agreement, mark):
     start = mark()
-    services.agreement_set_status(
+    register_services.agreement_set_status(
         agreement=b01_agreement, to_status="suspended", effective_on=date(2026, 2, 1), by=cast.b01_chief, reason="中止"
     )
     [row] = _new_rows(start)
@@ -92,7 +95,7 @@ def test_agreement_set_status_writes_one_row(cast, b01_agreement, mark):
 
 def test_access_grant_writes_one_row(cast, b01_institution, mark):
     start = mark()
-    services.access_grant(obj=b01_institution, to=cast.b02_officer, by=cast.b01_chief, reason="交叉检查")
+    org_services.access_grant(obj=b01_institution, to=cast.b02_officer, by=cast.b01_chief, reason="交叉检查")
     [row] = _new_rows(start)
     assert (row.verb, row.reason, row.after["to"]) == ("grant_access", "交叉检查", f"user:{cast.b02_officer.pk}")
 
@@ -100,29 +103,29 @@ def test_access_grant_writes_one_row(cast, b01_institution, mark):
 def test_access_grant_to_group_names_the_group(cast, b01_institution, mark):
     team = Group.objects.create(name="交叉检查组")
     start = mark()
-    services.access_grant(obj=b01_institution, to=team, by=cast.b01_chief, reason="交叉检查")
+    org_services.access_grant(obj=b01_institution, to=team, by=cast.b01_chief, reason="交叉检查")
     [row] = _new_rows(start)
     assert row.after["to"] == f"group:{team.pk}"
 
 
 def test_access_revoke_writes_one_row(cast, b01_institution, mark):
-    services.access_grant(obj=b01_institution, to=cast.b02_officer, by=cast.b01_chief, reason="交叉检查")
+    org_services.access_grant(obj=b01_institution, to=cast.b02_officer, by=cast.b01_chief, reason="交叉检查")
     start = mark()
-    services.access_revoke(obj=b01_institution, frm=cast.b02_officer, by=cast.b01_chief, reason="结束")
+    org_services.access_revoke(obj=b01_institution, frm=cast.b02_officer, by=cast.b01_chief, reason="结束")
     [row] = _new_rows(start)
     assert (row.verb, row.reason) == ("revoke_access", "结束")
 
 
 def test_orgunit_create_writes_one_row(org, mark):
     start = mark()
-    unit = services.orgunit_save(unit=OrgUnit(code="B03", name="南岭分局", kind="branch", parent=org.city), by=None)
+    unit = org_services.orgunit_save(unit=OrgUnit(code="B03", name="南岭分局", kind="branch", parent=org.city), by=None)
     [row] = _new_rows(start)
     assert (row.verb, row.actor, row.object_id) == ("create", None, str(unit.pk))
 
 
 def test_role_assign_writes_one_row(org, cast, mark):
     start = mark()
-    services.role_assign(user=cast.norole, role="viewer", unit=org.city, by=cast.admin, reason="入职")
+    org_services.role_assign(user=cast.norole, role="viewer", unit=org.city, by=cast.admin, reason="入职")
     [row] = _new_rows(start)
     assert (row.verb, row.actor, row.object_id, row.reason) == ("grant_role", cast.admin, str(cast.norole.pk), "入职")
     assert row.after == {"role": "viewer", "unit": "CITY"}
@@ -131,7 +134,7 @@ def test_role_assign_writes_one_row(org, cast, mark):
 def test_refused_service_call_writes_no_row(cast, b01_institution, mark):
     start = mark()
     with pytest.raises(PermissionDenied):
-        services.institution_update(institution=b01_institution, by=cast.b02_chief, data={"name": "越权"})
+        register_services.institution_update(institution=b01_institution, by=cast.b02_chief, data={"name": "越权"})
     assert _new_rows(start) == []
 
 
@@ -189,7 +192,9 @@ def test_api_write_carries_request_id(cast, api_for, b01_institution):
 
 @pytest.fixture
 def event(cast, b01_institution):
-    services.institution_update(institution=b01_institution, by=cast.b01_chief, data={"name": "原名"}, reason="更名")
+    register_services.institution_update(
+        institution=b01_institution, by=cast.b01_chief, data={"name": "原名"}, reason="更名"
+    )
     return AuditEvent.objects.for_object(b01_institution).get(verb="update")
 
 
@@ -262,7 +267,9 @@ def test_failed_service_leaves_neither_change_nor_audit_row(org, cast, b01_insti
     start = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     monkeypatch.setattr(audit, "record", _record_then_fail(audit.record))
     with pytest.raises(RuntimeError):
-        services.institution_transfer(institution=b01_institution, to=org.b02, by=cast.fund_officer, reason="区划调整")
+        register_services.institution_transfer(
+            institution=b01_institution, to=org.b02, by=cast.fund_officer, reason="区划调整"
+        )
     assert Institution.objects.get(pk=b01_institution.pk).jurisdiction == org.b01
     assert not AuditEvent.objects.filter(pk__gt=start).exists()
 
@@ -272,7 +279,7 @@ def test_failed_agreement_create_leaves_no_agreement_history_or_audit(org, cast,
     start = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     monkeypatch.setattr(audit, "record", _record_then_fail(audit.record))
     with pytest.raises(RuntimeError):
-        services.agreement_create(
+        register_services.agreement_create(
             by=cast.b01_chief,
             institution=b01_institution,
             number="XY-1",
@@ -295,7 +302,7 @@ def test_record_outside_a_transaction_raises(org, b01_institution):
 
 
 def test_history_shows_on_institution_page(cast, client_for, b01_institution):
-    services.institution_update(
+    register_services.institution_update(
         institution=b01_institution, by=cast.b01_fund, data={"address": "江川市东湖区新华路1号"}, reason="更正地址"
     )
     response = client_for(cast.b01_officer).get(reverse("supervision:institution-detail", args=[b01_institution.pk]))
@@ -308,7 +315,7 @@ def test_history_shows_on_institution_page(cast, client_for, b01_institution):
 
 
 def test_history_on_institution_page_lists_only_its_own_events(org, cast, client_for, b01_institution, b02_institution):
-    services.institution_update(
+    register_services.institution_update(
         institution=b02_institution, by=cast.b02_chief, data={"name": "其他"}, reason="别家的事"
     )
     response = client_for(cast.director).get(reverse("supervision:institution-detail", args=[b01_institution.pk]))
@@ -319,7 +326,7 @@ def test_history_shows_times_locally_lists_as_counts_and_labels_recorded_keys(db
     from django.contrib.contenttypes.models import ContentType
     from django.utils import translation
 
-    from supervision.models import RandomDraw
+    from supervision.inspections.models import RandomDraw
 
     settings.TIME_ZONE = "Asia/Shanghai"
     event = AuditEvent(
@@ -339,8 +346,8 @@ def test_history_shows_times_locally_lists_as_counts_and_labels_recorded_keys(db
 
 
 def test_history_names_the_records_a_change_refers_to(cast, b01_institution, django_assert_num_queries):
-    from supervision import leads_services
-    from supervision.models import Lead
+    from supervision.leads import services as leads_services
+    from supervision.leads.models import Lead
 
     lead = leads_services.lead_create(
         by=cast.b01_officer, institution=b01_institution, source=Lead.Source.REPORT, description="举报", amount=0

@@ -12,18 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from enforcement.models import Case, CaseEvent, CaseState, Payment
-from supervision import bench_data
-from supervision.models import (
-    AuditEvent,
-    Inspection,
-    InspectionMember,
-    Institution,
-    Lead,
-    OrgUnit,
-    RoleAssignment,
-    User,
-)
+from bench import seed_supervision as bench_data
+from enforcement.cases.models import Case, CaseEvent, CaseState, Payment
+from supervision.inspections.models import Inspection, InspectionMember
+from supervision.leads.models import Lead
+from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
+from supervision.register.models import Institution
 
 SCALE = 0.002  # 20 institutions, 400 leads, 100 inspections, 60 cases, ~100 users
 
@@ -146,7 +140,7 @@ def test_on_site_inspections_have_a_team_of_two(seeded):
 
 
 def test_case_numbers_continue_their_series(seeded):
-    from supervision.numbering import NumberSequence
+    from portal.numbering import NumberSequence
 
     for row in NumberSequence.objects.filter(series__startswith="case:"):
         code = row.series.split(":", 1)[1]

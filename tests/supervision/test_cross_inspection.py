@@ -7,12 +7,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from supervision import inspections_services as services
-from supervision.models import (
-    AuditEvent,
-    Inspection,
-    InspectionUserObjectPermission,
-)
+from supervision.inspections import services
+from supervision.inspections.models import Inspection, InspectionUserObjectPermission
+from supervision.org.models import AuditEvent
 from tests.factories import InspectionFactory, InstitutionFactory, LeadFactory, UserFactory
 
 CERT = {"certificate_expires": date(2099, 12, 31)}

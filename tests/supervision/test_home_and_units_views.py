@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from supervision.models import OrgUnit
+from supervision.org.models import OrgUnit
 from tests.supervision.helpers import assert_login_redirect
 
 UNITS_URL = reverse("supervision:orgunit-list")

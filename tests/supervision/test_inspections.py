@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from supervision import inspections_services as services
-from supervision.errors import InvalidState
-from supervision.models import AuditEvent, ConflictDeclaration, Inspection
+from portal.errors import InvalidState
+from supervision.inspections import services
+from supervision.inspections.models import ConflictDeclaration, Inspection
+from supervision.org.models import AuditEvent
 from tests.factories import InstitutionFactory, UserFactory
 
 CERT = {"certificate_number": "CERT-X", "certificate_expires": date(2099, 12, 31)}

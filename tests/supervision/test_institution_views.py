@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from supervision.models import Agreement, AuditEvent, Institution
+from supervision.org import services as org_services
+from supervision.org.models import AuditEvent
+from supervision.register.models import Agreement, Institution
 from tests.factories import AgreementFactory, InstitutionFactory
 from tests.supervision.helpers import assert_login_redirect, institution_data, page_body
 
@@ -110,9 +112,8 @@ def test_post_to_object_page_out_of_scope_is_404_and_changes_nothing(cast, clien
 
 
 def test_detail_shown_to_grantee_outside_scope(cast, client_for, b01_institution):
-    from supervision import services
 
-    services.access_grant(obj=b01_institution, to=cast.b02_officer, by=None, reason="交叉检查")
+    org_services.access_grant(obj=b01_institution, to=cast.b02_officer, by=None, reason="交叉检查")
     response = client_for(cast.b02_officer).get(url("institution-detail", b01_institution.pk))
     assert response.status_code == 200
 
@@ -335,7 +336,7 @@ def test_transfer_to_current_branch_is_not_offered(org, cast, client_for, b01_in
 
 
 def test_chief_of_both_branches_may_transfer_between_them(org, cast, client_for, b01_institution):
-    from supervision.models import RoleAssignment
+    from supervision.org.models import RoleAssignment
 
     RoleAssignment.objects.create(user=cast.b01_chief, role="chief", unit=org.b02)
     response = client_for(cast.b01_chief).post(

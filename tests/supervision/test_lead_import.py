@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import Workbook
 
-from supervision.leads_import import lead_import
-from supervision.models import AuditEvent, ImportBatch, Lead
+from supervision.leads.imports import lead_import
+from supervision.leads.models import ImportBatch, Lead
+from supervision.org.models import AuditEvent
 from tests.factories import InstitutionFactory
 
 HEADER = ["institution_code", "rule_code", "description", "amount", "occurred_on", "external_id"]
@@ -383,7 +384,7 @@ def test_page_shows_the_error_report(cast, institutions, client_for):
 
 
 def test_page_progress_of_a_pending_batch(cast, institutions, client_for):
-    from supervision.leads_import import lead_import_start
+    from supervision.leads.imports import lead_import_start
 
     batch = lead_import_start(by=cast.analyst, fileobj=io.BytesIO(b"x"), file_name="s.csv")
     progress = client_for(cast.analyst).get(reverse("supervision:leadimport-progress", args=[batch.pk])).json()

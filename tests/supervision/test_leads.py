@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from supervision import leads_services as services
-from supervision import services as supervision_services
-from supervision.errors import InvalidState
-from supervision.models import AuditEvent, Lead
-from supervision.workdays import CalendarDay, add_working_days
+from portal.errors import InvalidState
+from portal.workdays import CalendarDay, add_working_days
+from supervision.leads import services
+from supervision.leads.models import Lead
+from supervision.org.models import AuditEvent
+from supervision.register import services as register_services
 from tests.factories import InstitutionFactory, LeadFactory, UserFactory
 
 
@@ -86,7 +87,7 @@ def test_the_verification_period_is_configurable(cast, lead):
 
 
 def test_dispatch_follows_a_transferred_institution(cast, lead, org):
-    supervision_services.institution_transfer(
+    register_services.institution_transfer(
         institution=lead.institution, to=org.b02, by=cast.enf_chief, reason="区划调整"
     )
     dispatched = services.lead_dispatch(lead=lead, by=cast.analyst)

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from supervision import leads_services
-from supervision.models import Lead
+from supervision.leads import services as leads_services
+from supervision.leads.models import Lead
 from tests.factories import InstitutionFactory, LeadFactory
 
 LIST = reverse("supervision:lead-list")

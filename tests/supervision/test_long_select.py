@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from supervision.widgets import LongSelect
+from portal.widgets import LongSelect
 
 CHOICES = [("", "---------"), (1, "张<伟>"), (2, "李 & 王"), ("组", [(3, "甲"), (4, "乙")])]
 
@@ -27,7 +27,7 @@ def test_same_options_selection_and_escaping_as_djangos_select():
 
 
 def test_a_filter_field_renders_its_queryset(cast):
-    from supervision.models import User
+    from supervision.org.models import User
 
     field = forms.ModelChoiceField(queryset=User.objects.filter(username__startswith="b01"), widget=LongSelect)
     html = field.widget.render("officer", cast.b01_officer.pk)

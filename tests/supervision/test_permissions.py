@@ -3,9 +3,9 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from supervision import services
-from supervision.models import RoleAssignment
-from supervision.permissions import RoleBackend
+from portal.permissions import RoleBackend
+from supervision.org import services as org_services
+from supervision.org.models import RoleAssignment
 
 # (user, permission, object fixture or None, expected)
 ROLE_CASES = [
@@ -96,17 +96,17 @@ def test_superuser_gets_no_domain_permission_on_object(cast, b01_institution, pe
 
 
 def test_view_grant_gives_view_permission(cast, b01_institution):
-    services.access_grant(obj=b01_institution, to=cast.b02_officer, by=None, reason="交叉检查")
+    org_services.access_grant(obj=b01_institution, to=cast.b02_officer, by=None, reason="交叉检查")
     assert cast.b02_officer.has_perm("supervision.view_institution", b01_institution)
 
 
 def test_view_grant_does_not_give_change_permission(cast, b01_institution):
-    services.access_grant(obj=b01_institution, to=cast.b02_chief, by=None, reason="交叉检查")
+    org_services.access_grant(obj=b01_institution, to=cast.b02_chief, by=None, reason="交叉检查")
     assert not cast.b02_chief.has_perm("supervision.change_institution", b01_institution)
 
 
 def test_change_grant_gives_change_permission(cast, b01_institution):
-    services.access_grant(
+    org_services.access_grant(
         obj=b01_institution, to=cast.b02_chief, by=None, actions=("view", "change"), reason="市局交办"
     )
     assert cast.b02_chief.has_perm("supervision.change_institution", b01_institution)
@@ -116,25 +116,25 @@ def test_grant_is_for_the_named_object_only(cast, org, b01_institution):
     from tests.factories import InstitutionFactory
 
     other = InstitutionFactory(jurisdiction=org.b01)
-    services.access_grant(obj=b01_institution, to=cast.b02_officer, by=None, reason="交叉检查")
+    org_services.access_grant(obj=b01_institution, to=cast.b02_officer, by=None, reason="交叉检查")
     assert not cast.b02_officer.has_perm("supervision.view_institution", other)
 
 
 def test_group_grant_gives_permission_to_members(cast, b01_agreement):
     team = Group.objects.create(name="专家组")
     cast.b02_officer.groups.add(team)
-    services.access_grant(obj=b01_agreement, to=team, by=None, reason="专家审查")
+    org_services.access_grant(obj=b01_agreement, to=team, by=None, reason="专家审查")
     assert cast.b02_officer.has_perm("supervision.view_agreement", b01_agreement)
 
 
 def test_revoked_grant_no_longer_gives_permission(cast, b01_institution):
-    services.access_grant(obj=b01_institution, to=cast.b02_officer, by=None, reason="交叉检查")
-    services.access_revoke(obj=b01_institution, frm=cast.b02_officer, by=None, reason="检查结束")
+    org_services.access_grant(obj=b01_institution, to=cast.b02_officer, by=None, reason="交叉检查")
+    org_services.access_revoke(obj=b01_institution, frm=cast.b02_officer, by=None, reason="检查结束")
     assert not cast.b02_officer.has_perm("supervision.view_institution", b01_institution)
 
 
 def test_grant_to_superuser_is_still_only_the_grant(cast, b01_institution):
-    services.access_grant(obj=b01_institution, to=cast.admin, by=None, reason="系统维护")
+    org_services.access_grant(obj=b01_institution, to=cast.admin, by=None, reason="系统维护")
     assert cast.admin.has_perm("supervision.view_institution", b01_institution)
     assert not cast.admin.has_perm("supervision.change_institution", b01_institution)
 
@@ -143,7 +143,7 @@ def test_access_grant_requires_grant_permission_in_scope(cast, b01_institution):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.access_grant(obj=b01_institution, to=cast.b02_officer, by=cast.b02_chief, reason="越权")
+        org_services.access_grant(obj=b01_institution, to=cast.b02_officer, by=cast.b02_chief, reason="越权")
     assert not cast.b02_officer.has_perm("supervision.view_institution", b01_institution)
 
 
@@ -151,4 +151,4 @@ def test_access_grant_needs_reason(cast, b01_institution):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.access_grant(obj=b01_institution, to=cast.b02_officer, by=cast.b01_chief, reason=" ")
+        org_services.access_grant(obj=b01_institution, to=cast.b02_officer, by=cast.b01_chief, reason=" ")

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from supervision import services
+from supervision.register import services as register_services
 from tests.factories import AgreementFactory, InstitutionFactory
 
 PAGES = {
@@ -19,7 +19,7 @@ PAGES = {
 def _populate(org, count):
     for _ in range(count):
         agreement = AgreementFactory(institution=InstitutionFactory(jurisdiction=org.b01))
-        services.agreement_set_status(
+        register_services.agreement_set_status(
             agreement=agreement, to_status="suspended", effective_on=agreement.valid_from, by=None, reason="测试"
         )
 
@@ -64,21 +64,25 @@ def test_institution_page_query_count_does_not_grow_with_history(cast, client, b
     institution = b01_agreement.institution
     path = reverse("supervision:institution-detail", args=[institution.pk])
     client.force_login(cast.b01_officer)
-    services.institution_update(institution=institution, by=cast.b01_chief, data={"phone": "0571-1"}, reason="1")
+    register_services.institution_update(
+        institution=institution, by=cast.b01_chief, data={"phone": "0571-1"}, reason="1"
+    )
     one = _page_queries(client, path)
     for year in range(2015, 2020):  # more agreements, each with its status history
-        old = services.agreement_create(
+        old = register_services.agreement_create(
             by=cast.b01_chief,
             institution=institution,
             number=f"XY-{year}",
             valid_from=date(year, 1, 1),
             valid_to=date(year, 12, 31),
         )
-        services.agreement_set_status(
+        register_services.agreement_set_status(
             agreement=old, to_status="expired", effective_on=date(year + 1, 1, 1), by=None, reason="期满"
         )
     for n in range(10):  # and more audit rows on the institution itself
-        services.institution_update(institution=institution, by=cast.b01_chief, data={"phone": f"0571-{n}"}, reason="x")
+        register_services.institution_update(
+            institution=institution, by=cast.b01_chief, data={"phone": f"0571-{n}"}, reason="x"
+        )
     many = _page_queries(client, path)
     assert one == many, f"{one} queries with 1 history row and 1 agreement, {many} with 11 and 6"
 
@@ -89,7 +93,7 @@ def test_agreement_page_query_count_does_not_grow_with_history(cast, client, b01
     one = _page_queries(client, path)
     for n in range(5):
         for status in ("suspended", "active"):
-            services.agreement_set_status(
+            register_services.agreement_set_status(
                 agreement=b01_agreement,
                 to_status=status,
                 effective_on=b01_agreement.valid_from,

@@ -11,10 +11,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from supervision import draws
-from supervision import inspections_services as services
-from supervision.errors import InvalidState
-from supervision.models import AuditEvent, ConflictDeclaration, Inspection, Institution, RandomDraw
+from portal.errors import InvalidState
+from supervision.inspections import draws, services
+from supervision.inspections.models import ConflictDeclaration, Inspection, RandomDraw
+from supervision.org.models import AuditEvent
+from supervision.register.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
 
 CERT = {"certificate_expires": date(2099, 12, 31)}

@@ -9,9 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from supervision import reports_services
-from supervision.models import AuditEvent, Lead, Report, SupervisorAppointment
-from supervision.workdays import add_working_days
+from portal.workdays import add_working_days
+from supervision.leads.models import Lead
+from supervision.org.models import AuditEvent
+from supervision.reports import services as reports_services
+from supervision.reports.models import Report, SupervisorAppointment
 from tests.factories import UserFactory
 
 
@@ -81,7 +83,7 @@ def test_only_the_branch_may_reply(appointed, b02_institution, cast):
 
 
 def test_the_branch_chief_closes_a_replied_report_with_a_reason(appointed, b02_institution, cast, client_for):
-    from supervision.errors import InvalidState
+    from portal.errors import InvalidState
 
     report = submit(appointed, b02_institution)
     with pytest.raises(InvalidState):  # reply first
@@ -333,7 +335,7 @@ def test_supervisor_portal_query_count_does_not_grow(appointed, b01_institution,
 def test_the_register_is_offered_by_branch_without_a_query_per_institution(
     b01_institution, b02_institution, django_assert_num_queries
 ):
-    from supervision.reports_forms import PublicReportForm
+    from supervision.reports.forms import PublicReportForm
 
     with django_assert_num_queries(1):
         html = str(PublicReportForm()["institution"])

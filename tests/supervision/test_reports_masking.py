@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from supervision.masking import leaks, mask_name, mask_text
+from portal.masking import leaks, mask_name, mask_text
 
 FILLERS = [
     "",

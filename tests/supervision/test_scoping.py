@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from supervision import services
-from supervision.filters import AgreementFilter, InstitutionFilter
-from supervision.models import Agreement, Institution, RoleAssignment, User
+from supervision.org import services as org_services
+from supervision.org.models import RoleAssignment, User
+from supervision.register.filters import AgreementFilter, InstitutionFilter
+from supervision.register.models import Agreement, Institution
 from tests.factories import AgreementFactory, InstitutionFactory
 
 CITY_WIDE = ["director", "legal", "enf_officer", "enf_chief", "analyst", "fund_officer", "auditor", "admin"]
@@ -91,44 +92,44 @@ def test_user_with_roles_in_two_branches_sees_both(org, cast, records):
 
 
 def test_user_grant_makes_out_of_scope_institution_visible(cast, records):
-    services.access_grant(obj=records["institution"]["b01"], to=cast.b02_officer, by=None, reason="交叉检查")
+    org_services.access_grant(obj=records["institution"]["b01"], to=cast.b02_officer, by=None, reason="交叉检查")
     assert _visible(Institution.objects.visible_to(cast.b02_officer), records["institution"]) == {"b01", "b02"}
 
 
 def test_user_grant_does_not_reveal_other_records_of_that_branch(org, cast, records):
     other = InstitutionFactory(jurisdiction=org.b01)
-    services.access_grant(obj=records["institution"]["b01"], to=cast.b02_officer, by=None, reason="交叉检查")
+    org_services.access_grant(obj=records["institution"]["b01"], to=cast.b02_officer, by=None, reason="交叉检查")
     assert not Institution.objects.visible_to(cast.b02_officer).filter(pk=other.pk).exists()
 
 
 def test_group_grant_makes_institution_visible_to_members(cast, records):
     team = Group.objects.create(name="交叉检查组")
     cast.b02_officer.groups.add(team)
-    services.access_grant(obj=records["institution"]["b01"], to=team, by=None, reason="交叉检查")
+    org_services.access_grant(obj=records["institution"]["b01"], to=team, by=None, reason="交叉检查")
     assert _visible(Institution.objects.visible_to(cast.b02_officer), records["institution"]) == {"b01", "b02"}
 
 
 def test_group_grant_does_not_reach_non_members(cast, records):
     team = Group.objects.create(name="交叉检查组")
     cast.b02_officer.groups.add(team)
-    services.access_grant(obj=records["institution"]["b01"], to=team, by=None, reason="交叉检查")
+    org_services.access_grant(obj=records["institution"]["b01"], to=team, by=None, reason="交叉检查")
     assert _visible(Institution.objects.visible_to(cast.b02_chief), records["institution"]) == {"b02"}
 
 
 def test_agreement_grant_makes_agreement_visible(cast, records):
-    services.access_grant(obj=records["agreement"]["b01"], to=cast.b02_officer, by=None, reason="专家审查")
+    org_services.access_grant(obj=records["agreement"]["b01"], to=cast.b02_officer, by=None, reason="专家审查")
     assert _visible(Agreement.objects.visible_to(cast.b02_officer), records["agreement"]) == {"b01", "b02"}
 
 
 def test_grant_on_institution_does_not_reveal_its_agreements(cast, records):
-    services.access_grant(obj=records["institution"]["b01"], to=cast.b02_officer, by=None, reason="交叉检查")
+    org_services.access_grant(obj=records["institution"]["b01"], to=cast.b02_officer, by=None, reason="交叉检查")
     assert _visible(Agreement.objects.visible_to(cast.b02_officer), records["agreement"]) == {"b02"}
 
 
 def test_revoking_user_grant_hides_record_again(cast, records):
     institution = records["institution"]["b01"]
-    services.access_grant(obj=institution, to=cast.b02_officer, by=None, reason="交叉检查")
-    services.access_revoke(obj=institution, frm=cast.b02_officer, by=None, reason="检查结束")
+    org_services.access_grant(obj=institution, to=cast.b02_officer, by=None, reason="交叉检查")
+    org_services.access_revoke(obj=institution, frm=cast.b02_officer, by=None, reason="检查结束")
     assert _visible(Institution.objects.visible_to(cast.b02_officer), records["institution"]) == {"b02"}
 
 
@@ -136,13 +137,13 @@ def test_revoking_group_grant_hides_record_again(cast, records):
     institution = records["institution"]["b01"]
     team = Group.objects.create(name="交叉检查组")
     cast.b02_officer.groups.add(team)
-    services.access_grant(obj=institution, to=team, by=None, reason="交叉检查")
-    services.access_revoke(obj=institution, frm=team, by=None, reason="检查结束")
+    org_services.access_grant(obj=institution, to=team, by=None, reason="交叉检查")
+    org_services.access_revoke(obj=institution, frm=team, by=None, reason="检查结束")
     assert _visible(Institution.objects.visible_to(cast.b02_officer), records["institution"]) == {"b02"}
 
 
 def test_norole_user_with_grant_sees_only_the_granted_record(cast, records):
-    services.access_grant(obj=records["institution"]["b02"], to=cast.norole, by=None, reason="专家")
+    org_services.access_grant(obj=records["institution"]["b02"], to=cast.norole, by=None, reason="专家")
     assert _visible(Institution.objects.visible_to(cast.norole), records["institution"]) == {"b02"}
 
 
@@ -153,8 +154,8 @@ def test_norole_user_with_grant_sees_only_the_granted_record(cast, records):
 def test_visible_to_is_one_query_including_grants(django_assert_num_queries, cast, records, username):
     team = Group.objects.create(name="交叉检查组")
     cast[username].groups.add(team)
-    services.access_grant(obj=records["institution"]["b01"], to=team, by=None, reason="交叉检查")
-    services.access_grant(obj=records["institution"]["b02"], to=cast[username], by=None, reason="交叉检查")
+    org_services.access_grant(obj=records["institution"]["b01"], to=team, by=None, reason="交叉检查")
+    org_services.access_grant(obj=records["institution"]["b02"], to=cast[username], by=None, reason="交叉检查")
     user = User.objects.get(pk=cast[username].pk)
     _ = user.role_assignments  # loaded once per request, by the first permission check
     with django_assert_num_queries(1):

@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from supervision.models import Institution
+from supervision.register.models import Institution
 from tests.supervision.helpers import institution_data
 
 LOGIN = "/accounts/login/"

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
-from supervision.models import Agreement, AgreementStatusChange, AuditEvent, Institution, OrgUnit, RoleAssignment, User
+from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
+from supervision.register.models import Agreement, AgreementStatusChange, Institution
 
 # The contract's table (contract.md §Demo organisation), written out here rather than read from the code.
 UNITS = {
@@ -168,7 +169,7 @@ def test_second_run_changes_no_agreement_status(seeded):
 
 
 def test_leads_of_every_source_in_every_branch_in_each_status(seeded):
-    from supervision.models import Lead
+    from supervision.leads.models import Lead
 
     present = set(Lead.objects.values_list("jurisdiction__code", "source", "status"))
     for branch in ("B01", "B02", "B03"):
@@ -178,8 +179,9 @@ def test_leads_of_every_source_in_every_branch_in_each_status(seeded):
 
 
 def test_a_screening_import_and_a_finished_published_draw(seeded):
-    from supervision.inspections_services import draw_verify
-    from supervision.models import ImportBatch, Inspection, RandomDraw
+    from supervision.inspections.models import Inspection, RandomDraw
+    from supervision.inspections.services import draw_verify
+    from supervision.leads.models import ImportBatch
 
     assert ImportBatch.objects.filter(status="done", created_count__gt=0).exists()
     draw = RandomDraw.objects.get(kind="random")
@@ -188,7 +190,7 @@ def test_a_screening_import_and_a_finished_published_draw(seeded):
 
 
 def test_inspections_in_each_state_and_a_cross_inspection_with_active_grants(seeded):
-    from supervision.models import Inspection, InspectionUserObjectPermission
+    from supervision.inspections.models import Inspection, InspectionUserObjectPermission
 
     assert set(Inspection.objects.values_list("status", flat=True)) == set(Inspection.Status.values)
     assert set(Inspection.objects.values_list("kind", flat=True)) == set(Inspection.Kind.values)
@@ -202,7 +204,8 @@ def test_inspections_in_each_state_and_a_cross_inspection_with_active_grants(see
 
 
 def test_second_run_adds_no_leads_draws_or_inspections(seeded):
-    from supervision.models import ImportBatch, Inspection, Lead, RandomDraw
+    from supervision.inspections.models import Inspection, RandomDraw
+    from supervision.leads.models import ImportBatch, Lead
 
     models = (Lead, ImportBatch, RandomDraw, Inspection)
     before = {m.__name__: m.objects.count() for m in models}

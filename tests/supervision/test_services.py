@@ -8,15 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from supervision import services
-from supervision.models import PATH_STEP, Agreement, AgreementStatusChange, AuditEvent, Institution, OrgUnit
+from supervision.org import services as org_services
+from supervision.org.models import PATH_STEP, AuditEvent, OrgUnit
+from supervision.register import services as register_services
+from supervision.register.models import Agreement, AgreementStatusChange, Institution
 from tests.factories import AgreementFactory, InstitutionFactory, OrgUnitFactory
 
 # --- orgunit_save --------------------------------------------------------------------------------------
 
 
 def test_first_child_extends_parent_path(org):
-    unit = services.orgunit_save(
+    unit = org_services.orgunit_save(
         unit=OrgUnit(code="B02X", name="西山稽核组", kind="subcentre", parent=org.b02s), by=None
     )
     assert unit.path == org.b02s.path + "0001"
@@ -24,7 +26,7 @@ def test_first_child_extends_parent_path(org):
 
 
 def test_next_child_follows_last_sibling(org):
-    unit = services.orgunit_save(unit=OrgUnit(code="B03", name="南岭分局", kind="branch", parent=org.city), by=None)
+    unit = org_services.orgunit_save(unit=OrgUnit(code="B03", name="南岭分局", kind="branch", parent=org.city), by=None)
     sibling_paths = OrgUnit.objects.filter(parent=org.city).exclude(pk=unit.pk).values_list("path", flat=True)
     assert unit.path == org.city.path + f"{int(max(sibling_paths)[-PATH_STEP:]) + 1:0{PATH_STEP}d}"
     assert len(unit.path) == len(org.b01.path)
@@ -38,18 +40,18 @@ def test_paths_of_siblings_are_distinct_and_ordered(org):
 
 def test_unit_without_parent_must_be_the_city(db):
     with pytest.raises(ValidationError):
-        services.orgunit_save(unit=OrgUnit(code="X", name="孤立单位", kind="branch"), by=None)
+        org_services.orgunit_save(unit=OrgUnit(code="X", name="孤立单位", kind="branch"), by=None)
 
 
 def test_city_may_not_have_a_parent(org):
     with pytest.raises(ValidationError):
-        services.orgunit_save(unit=OrgUnit(code="X", name="第二个市局", kind="city", parent=org.city), by=None)
+        org_services.orgunit_save(unit=OrgUnit(code="X", name="第二个市局", kind="city", parent=org.city), by=None)
 
 
 def test_renaming_keeps_the_path(org):
     path = org.b01.path
     org.b01.name = "东湖新区分局"
-    services.orgunit_save(unit=org.b01, by=None, reason="更名")
+    org_services.orgunit_save(unit=org.b01, by=None, reason="更名")
     assert OrgUnit.objects.get(pk=org.b01.pk).path == path
     assert AuditEvent.objects.for_object(org.b01).latest("pk").verb == "update"
 
@@ -60,7 +62,7 @@ def moved_unit(org):
     x = OrgUnitFactory(code="X", name="东湖稽核站", kind="branch", parent=org.b01)
     y = OrgUnitFactory(code="Y", name="东湖稽核点", kind="branch", parent=x)
     x.parent = org.b02
-    services.orgunit_save(unit=x, by=None, reason="机构调整")
+    org_services.orgunit_save(unit=x, by=None, reason="机构调整")
     return OrgUnit.objects.get(pk=x.pk), OrgUnit.objects.get(pk=y.pk)
 
 
@@ -92,7 +94,7 @@ def test_records_follow_a_moved_unit_into_the_new_scope(org, cast):
     institution = InstitutionFactory(jurisdiction=y)
     assert Institution.objects.visible_to(cast.b01_officer).filter(pk=institution.pk).exists()
     x.parent = org.b02
-    services.orgunit_save(unit=x, by=None)
+    org_services.orgunit_save(unit=x, by=None)
     assert not Institution.objects.visible_to(cast.b01_officer).filter(pk=institution.pk).exists()
     assert Institution.objects.visible_to(cast.b02_officer).filter(pk=institution.pk).exists()
 
@@ -101,7 +103,7 @@ def test_a_unit_cannot_move_under_its_own_descendant(org):
     b01 = OrgUnit.objects.get(pk=org.b01.pk)
     b01.parent = org.b01s
     with pytest.raises(ValidationError):
-        services.orgunit_save(unit=b01, by=None)
+        org_services.orgunit_save(unit=b01, by=None)
     assert OrgUnit.objects.get(pk=org.b01.pk).parent == org.city
 
 
@@ -109,7 +111,9 @@ def test_a_unit_cannot_move_under_its_own_descendant(org):
 
 
 def test_update_changes_register_data(cast, b01_institution):
-    services.institution_update(institution=b01_institution, by=cast.b01_chief, data={"phone": "0571-12345678"})
+    register_services.institution_update(
+        institution=b01_institution, by=cast.b01_chief, data={"phone": "0571-12345678"}
+    )
     assert Institution.objects.get(pk=b01_institution.pk).phone == "0571-12345678"
 
 
@@ -117,24 +121,24 @@ def test_update_changes_register_data(cast, b01_institution):
 def test_update_refuses_fields_that_move_only_otherwise(org, cast, b01_institution, field):
     value = {"jurisdiction": org.b02, "code": "H99999999999", "credit_grade": "A"}[field]
     with pytest.raises(ValidationError):
-        services.institution_update(institution=b01_institution, by=cast.b01_chief, data={field: value})
+        register_services.institution_update(institution=b01_institution, by=cast.b01_chief, data={field: value})
     fresh = Institution.objects.get(pk=b01_institution.pk)
     assert (fresh.jurisdiction, fresh.code, fresh.credit_grade) == (org.b01, b01_institution.code, "")
 
 
 def test_update_validates_the_result(cast, b01_institution):
     with pytest.raises(ValidationError):
-        services.institution_update(institution=b01_institution, by=cast.b01_chief, data={"kind": "pharmacy"})
+        register_services.institution_update(institution=b01_institution, by=cast.b01_chief, data={"kind": "pharmacy"})
     assert Institution.objects.get(pk=b01_institution.pk).kind == "hospital"
 
 
 def test_update_needs_change_permission_on_the_institution(cast, b01_institution):
     with pytest.raises(PermissionDenied):
-        services.institution_update(institution=b01_institution, by=cast.b02_chief, data={"name": "越权"})
+        register_services.institution_update(institution=b01_institution, by=cast.b02_chief, data={"name": "越权"})
 
 
 def test_update_is_allowed_for_subcentre_fund_officer(cast, b01_institution):
-    services.institution_update(institution=b01_institution, by=cast.b01_fund, data={"name": "东湖医院"})
+    register_services.institution_update(institution=b01_institution, by=cast.b01_fund, data={"name": "东湖医院"})
     assert Institution.objects.get(pk=b01_institution.pk).name == "东湖医院"
 
 
@@ -148,7 +152,7 @@ def test_transfer_moves_institution_and_its_agreements(org, cast, b01_agreement)
         valid_to=date(2022, 12, 31),
         status="expired",
     )
-    services.institution_transfer(
+    register_services.institution_transfer(
         institution=b01_agreement.institution, to=org.b02, by=cast.fund_officer, reason="区划调整"
     )
     assert Institution.objects.get(pk=b01_agreement.institution_id).jurisdiction == org.b02
@@ -159,7 +163,7 @@ def test_transfer_moves_institution_and_its_agreements(org, cast, b01_agreement)
 
 def test_transfer_leaves_other_institutions_agreements_alone(org, cast, b01_agreement):
     other = AgreementFactory(institution__jurisdiction=org.b01)
-    services.institution_transfer(
+    register_services.institution_transfer(
         institution=b01_agreement.institution, to=org.b02, by=cast.fund_officer, reason="区划调整"
     )
     assert Agreement.objects.get(pk=other.pk).jurisdiction == org.b01
@@ -168,7 +172,7 @@ def test_transfer_leaves_other_institutions_agreements_alone(org, cast, b01_agre
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_transfer_needs_a_reason(org, cast, b01_agreement, reason):
     with pytest.raises(ValidationError):
-        services.institution_transfer(
+        register_services.institution_transfer(
             institution=b01_agreement.institution, to=org.b02, by=cast.fund_officer, reason=reason
         )
     assert Institution.objects.get(pk=b01_agreement.institution_id).jurisdiction == org.b01
@@ -176,13 +180,15 @@ def test_transfer_needs_a_reason(org, cast, b01_agreement, reason):
 
 def test_transfer_into_a_branch_outside_the_users_scope_is_refused(org, cast, b01_agreement):
     with pytest.raises(PermissionDenied):
-        services.institution_transfer(institution=b01_agreement.institution, to=org.b02, by=cast.b01_chief, reason="x")
+        register_services.institution_transfer(
+            institution=b01_agreement.institution, to=org.b02, by=cast.b01_chief, reason="x"
+        )
     assert Agreement.objects.get(pk=b01_agreement.pk).jurisdiction == org.b01
 
 
 def test_transfer_into_a_non_branch_unit_is_refused(org, cast, b01_agreement):
     with pytest.raises(ValidationError):
-        services.institution_transfer(
+        register_services.institution_transfer(
             institution=b01_agreement.institution, to=org.enf, by=cast.fund_officer, reason="x"
         )
     assert Agreement.objects.get(pk=b01_agreement.pk).jurisdiction == org.b01
@@ -192,7 +198,9 @@ def test_transfer_into_a_non_branch_unit_is_refused(org, cast, b01_agreement):
 
 
 def _sign(user, institution, start, end, number="XY-NEW"):
-    return services.agreement_create(by=user, institution=institution, number=number, valid_from=start, valid_to=end)
+    return register_services.agreement_create(
+        by=user, institution=institution, number=number, valid_from=start, valid_to=end
+    )
 
 
 def test_agreement_takes_the_institutions_jurisdiction(cast, b01_institution):
@@ -273,7 +281,7 @@ def test_agreement_create_needs_permission_on_the_institution(cast, b01_institut
 
 
 def _set(agreement, to_status, by=None, reason="依协议处理"):
-    return services.agreement_set_status(
+    return register_services.agreement_set_status(
         agreement=agreement, to_status=to_status, effective_on=date(2026, 3, 1), by=by, reason=reason, cause="test"
     )
 
@@ -373,7 +381,7 @@ def _statuses(periods):
 
 
 def test_expire_ends_agreements_past_their_period(periods):
-    assert services.agreements_expire() == 2
+    assert register_services.agreements_expire() == 2
     assert _statuses(periods) == {
         "ended": "expired",
         "ended_suspended": "expired",
@@ -384,7 +392,7 @@ def test_expire_ends_agreements_past_their_period(periods):
 
 
 def test_expire_records_history_by_the_system(periods):
-    services.agreements_expire()
+    register_services.agreements_expire()
     change = AgreementStatusChange.objects.get(agreement=periods["ended"])
     assert (change.from_status, change.to_status, change.by, change.cause) == (
         "active",
@@ -397,18 +405,18 @@ def test_expire_records_history_by_the_system(periods):
 
 
 def test_expire_writes_one_audit_row_per_agreement(periods):
-    services.agreements_expire()
+    register_services.agreements_expire()
     assert AuditEvent.objects.filter(verb="status:expired").count() == 2
     assert AuditEvent.objects.for_object(periods["ended"]).get(verb="status:expired").actor is None
 
 
 def test_expire_is_idempotent(periods):
-    services.agreements_expire()
-    assert services.agreements_expire() == 0
+    register_services.agreements_expire()
+    assert register_services.agreements_expire() == 0
 
 
 def test_expire_uses_the_given_day(periods):
-    assert services.agreements_expire(today=timezone.localdate() + timedelta(days=1)) == 3
+    assert register_services.agreements_expire(today=timezone.localdate() + timedelta(days=1)) == 3
 
 
 def test_refresh_agreements_command_reports_count(periods):
@@ -422,32 +430,32 @@ def test_refresh_agreements_command_reports_count(periods):
 
 
 def test_role_assign_gives_scope_at_once(org, cast, b01_institution):
-    services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin, reason="借调")
+    org_services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin, reason="借调")
     assert Institution.objects.visible_to(cast.norole).filter(pk=b01_institution.pk).exists()
 
 
 def test_role_revoke_removes_scope_at_once(org, cast, b01_institution):
-    assignment = services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin, reason="借调")
+    assignment = org_services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin, reason="借调")
     assert Institution.objects.visible_to(cast.norole).exists()
-    services.role_revoke(assignment=assignment, by=cast.admin, reason="借调结束")
+    org_services.role_revoke(assignment=assignment, by=cast.admin, reason="借调结束")
     assert not Institution.objects.visible_to(assignment.user).exists()
 
 
 def test_staff_role_needs_a_unit(cast):
     with pytest.raises(ValidationError):
-        services.role_assign(user=cast.norole, role="officer", unit=None, by=cast.admin)
+        org_services.role_assign(user=cast.norole, role="officer", unit=None, by=cast.admin)
 
 
 def test_role_assign_reactivates_a_revoked_assignment(org, cast):
-    first = services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin)
-    services.role_revoke(assignment=first, by=cast.admin)
-    again = services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin)
+    first = org_services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin)
+    org_services.role_revoke(assignment=first, by=cast.admin)
+    again = org_services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin)
     assert again.pk == first.pk
     assert again.is_active
 
 
 def test_role_assign_of_an_active_role_changes_nothing(org, cast):
-    services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin)
+    org_services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin)
     rows = AuditEvent.objects.count()
-    services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin)
+    org_services.role_assign(user=cast.norole, role="viewer", unit=org.b01, by=cast.admin)
     assert AuditEvent.objects.count() == rows

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from supervision.workdays import import_calendar_csv
+from portal.workdays import import_calendar_csv
 
 
 class Command(BaseCommand):

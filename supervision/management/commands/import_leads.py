@@ -6,8 +6,9 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from supervision.leads_import import lead_import
-from supervision.models import ImportBatch, User
+from supervision.leads.imports import lead_import
+from supervision.leads.models import ImportBatch
+from supervision.org.models import User
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from supervision.services import agreements_refresh
+from supervision.register.services import agreements_refresh
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from supervision import demo
+from supervision.org import demo
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         summary = ", ".join(f"{name}: {count}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({summary})."))
         if options["bench"]:
-            from supervision import bench_data
+            from bench import seed_supervision as bench_data
 
             if options["bench_scale"] <= 0:
                 raise CommandError("--bench-scale must be positive")

@@ -1,0 +1,228 @@
+"""Agreement actions (协议处理): propose → approve (chief; termination also the director) → apply.
+
+Applying a suspension or termination changes the agreement's status on its dates; suspensions end by
+themselves through ``agreement_action_end_due`` (daily: ``manage.py refresh_agreements``).
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.cases.services import InvalidState
+from portal import audit
+from portal.outcomes import notify_outcome
+from supervision.org.models import Role, User
+from supervision.register.models import Agreement
+from supervision.register.services import agreement_set_status
+
+A = AgreementAction
+SNAPSHOT = ["state", "starts_on", "ends_on", "amount", "chief_approved_by", "director_approved_by"]
+
+
+def _require(user, perm, obj):
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def suspensions_in_term(agreement: Agreement) -> int:
+    """Applied suspensions of this agreement (its term): two make termination eligible (Order No.2 Art 43)."""
+    return agreement.actions.filter(kind=A.Kind.SUSPEND, state__in=[A.State.APPLIED, A.State.ENDED]).count()
+
+
+def termination_grounds(agreement: Agreement) -> list[str]:
+    grounds = []
+    if suspensions_in_term(agreement) >= 2:
+        grounds.append(_("Two suspensions in this agreement term."))
+    return grounds
+
+
+@transaction.atomic
+def agreement_action_propose(
+    *,
+    by: User,
+    institution,
+    kind: str,
+    grounds: str,
+    agreement=None,
+    amount=0,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    case=None,
+) -> AgreementAction:
+    """Propose a measure; the agreement defaults to the institution's current one."""
+    agreement = agreement or institution.current_agreement
+    if agreement is None:
+        raise ValidationError({"agreement": _("The institution has no agreement.")})
+    action = AgreementAction(
+        kind=kind, institution=institution, agreement=agreement, jurisdiction_id=institution.jurisdiction_id,
+        grounds=(grounds or "").strip(), amount=amount or 0, starts_on=starts_on, ends_on=ends_on, case=case,
+        proposed_by=by,
+    )  # fmt: skip
+    if not action.grounds:
+        raise ValidationError({"grounds": _("State the grounds.")})
+    action.full_clean()
+    _require(by, "enforcement.add_agreementaction", action)
+    if kind in (A.Kind.SUSPEND, A.Kind.TERMINATE) and agreement.status not in (
+        Agreement.Status.ACTIVE, Agreement.Status.SUSPENDED
+    ):  # fmt: skip
+        raise ValidationError({"agreement": _("The agreement is %s.") % agreement.get_status_display()})
+    action.save()
+    audit.record(actor=by, verb="propose", obj=action, after=audit.snapshot(action, SNAPSHOT), reason=action.grounds)
+    return action
+
+
+def _locked(action) -> AgreementAction:
+    return AgreementAction.objects.select_for_update().select_related("agreement").get(pk=action.pk)
+
+
+@transaction.atomic
+def agreement_action_approve(*, action: AgreementAction, by: User, comment: str = "") -> AgreementAction:
+    """Chief approves; a termination then also needs the director. Nobody approves their own proposal."""
+    current = _locked(action)
+    _require(by, "enforcement.approve_agreementaction", current)
+    if current.proposed_by_id == by.pk:
+        raise PermissionDenied(_("Nobody approves their own proposal."))
+    before = audit.snapshot(current, SNAPSHOT)
+    if current.state == A.State.PROPOSED:
+        # A termination is approved by the chief first and then by the director: two signatures.
+        allowed = (Role.CHIEF,) if current.needs_director else (Role.CHIEF, Role.DIRECTOR)
+        if not by.has_role(*allowed):
+            raise PermissionDenied(_("The chief approves first."))
+        current.chief_approved_by = by
+        current.state = A.State.CHIEF_APPROVED if current.needs_director else A.State.APPROVED
+    elif current.state == A.State.CHIEF_APPROVED:
+        if not by.has_role(Role.DIRECTOR):
+            raise PermissionDenied(_("A termination is approved by the director as well."))
+        current.director_approved_by = by
+        current.state = A.State.APPROVED
+    else:
+        raise InvalidState(_("Only a proposed measure can be approved."))
+    if current.kind == A.Kind.TERMINATE and current.state == A.State.APPROVED:
+        if not termination_grounds(current.agreement) and not current.case_id:
+            # Without two suspensions, termination rests on another legal ground: it must be a case's outcome.
+            raise ValidationError({"kind": _("Termination needs two suspensions in the term or a related case.")})
+    current.decided_comment = comment
+    current.save()
+    audit.record(actor=by, verb="approve", obj=current, before=before, after=audit.snapshot(current, SNAPSHOT),
+                 reason=comment)  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def agreement_action_reject(*, action: AgreementAction, by: User, comment: str) -> AgreementAction:
+    current = _locked(action)
+    _require(by, "enforcement.approve_agreementaction", current)
+    if current.state not in (A.State.PROPOSED, A.State.CHIEF_APPROVED):
+        raise InvalidState(_("Only a proposed measure can be rejected."))
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Give the reason.")})
+    before = audit.snapshot(current, SNAPSHOT)
+    current.state, current.decided_comment = A.State.REJECTED, comment
+    current.save()
+    audit.record(actor=by, verb="reject", obj=current, before=before, after=audit.snapshot(current, SNAPSHOT),
+                 reason=comment)  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def agreement_action_apply(*, action: AgreementAction, by: User, today: date | None = None) -> AgreementAction:
+    """Apply an approved measure; suspension and termination change the agreement's status."""
+    today = today or timezone.localdate()
+    current = _locked(action)
+    _require(by, "enforcement.apply_agreementaction", current)
+    if current.state != A.State.APPROVED:
+        raise InvalidState(_("Only an approved measure can be applied."))
+    before = audit.snapshot(current, SNAPSHOT)
+    if current.starts_on is None or current.starts_on <= today:
+        _start(current, by)
+    current.state = A.State.APPLIED
+    current.applied_at = timezone.now()
+    current.save()
+    audit.record(actor=by, verb="apply", obj=current, before=before, after=audit.snapshot(current, SNAPSHOT))
+    if current.kind == A.Kind.SUSPEND and current.ends_on <= today:
+        _end(current, today)
+    notify_outcome("agreement_action_applied", current, by)  # credit events (enforcement.extensions)
+    return current
+
+
+@transaction.atomic
+def agreement_action_revoke(*, action: AgreementAction, by: User, reason: str, today: date | None = None):
+    """Revoke an applied measure (set aside on review or by a court): it is withdrawn, a suspension or
+    termination it put into effect is lifted, and what followed from it (credit points) is reversed."""
+    today = today or timezone.localdate()
+    current = _locked(action)
+    _require(by, "enforcement.approve_agreementaction", current)
+    if current.state not in (A.State.APPLIED, A.State.ENDED):
+        raise InvalidState(_("Only an applied measure can be revoked."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    before = audit.snapshot(current, SNAPSHOT)
+    agreement = Agreement.objects.get(pk=current.agreement_id)
+    # A suspension in force is lifted; a terminated agreement stays ended (a new agreement is signed instead).
+    if current.kind == A.Kind.SUSPEND and _started(current) and agreement.status == Agreement.Status.SUSPENDED:
+        target = Agreement.Status.ACTIVE if agreement.valid_to >= today else Agreement.Status.EXPIRED
+        actor = by if by.has_perm("supervision.change_agreement", agreement) else None
+        agreement_set_status(agreement=agreement, to_status=target, effective_on=today, by=actor, reason=reason,
+                             cause=f"agreement-action:{current.pk}")  # fmt: skip
+    current.state = A.State.WITHDRAWN
+    current.save(update_fields=["state"])
+    audit.record(actor=by, verb="revoke", obj=current, before=before, after=audit.snapshot(current, SNAPSHOT),
+                 reason=reason)  # fmt: skip
+    notify_outcome("agreement_action_revoked", current, by)
+    return current
+
+
+STATUS_OF = {A.Kind.SUSPEND: Agreement.Status.SUSPENDED, A.Kind.TERMINATE: Agreement.Status.TERMINATED}
+
+
+def _start(action: AgreementAction, by: User | None) -> None:
+    """Put a suspension or termination into effect on the agreement (on or after its start date)."""
+    target = STATUS_OF.get(action.kind)
+    if target is None:
+        return
+    agreement_set_status(agreement=action.agreement, to_status=target, effective_on=action.starts_on, by=by,
+                         reason=action.grounds, cause=f"agreement-action:{action.pk}")  # fmt: skip
+
+
+def _started(action: AgreementAction) -> bool:
+    return action.agreement.history.filter(cause=f"agreement-action:{action.pk}").exists()
+
+
+def _end(action: AgreementAction, today: date) -> None:
+    agreement = Agreement.objects.get(pk=action.agreement_id)
+    if agreement.status == Agreement.Status.SUSPENDED:
+        # Resume if still in its period, otherwise the agreement ends with the suspension (Order No.2 Art 42).
+        target = Agreement.Status.ACTIVE if agreement.valid_to >= today else Agreement.Status.EXPIRED
+        agreement_set_status(agreement=agreement, to_status=target, effective_on=action.ends_on, by=None,
+                             reason=audit.official_text("The suspension has ended."),
+                             cause=f"agreement-action:{action.pk}")  # fmt: skip
+    before = audit.snapshot(action, SNAPSHOT)
+    action.state, action.ended_at = A.State.ENDED, timezone.now()
+    action.save(update_fields=["state", "ended_at"])
+    audit.record(actor=None, verb="end", obj=action, before=before, after=audit.snapshot(action, SNAPSHOT))
+
+
+def agreement_action_end_due(*, today: date | None = None) -> int:
+    """Daily (``manage.py refresh_agreements``): put applied measures into effect on their start date and end
+    suspensions whose end date has come. Returns how many measures changed."""
+    today = today or timezone.localdate()
+    count = 0
+    pending = AgreementAction.objects.filter(kind__in=list(STATUS_OF), state=A.State.APPLIED, starts_on__lte=today)
+    for pk in list(pending.values_list("pk", flat=True)):
+        with transaction.atomic():
+            action = AgreementAction.objects.select_for_update().select_related("agreement").get(pk=pk)
+            if action.state == A.State.APPLIED and not _started(action):
+                _start(action, None)
+                count += 1
+    due = AgreementAction.objects.filter(kind=A.Kind.SUSPEND, state=A.State.APPLIED, ends_on__lte=today)
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            action = AgreementAction.objects.select_for_update().get(pk=pk)
+            if action.state == A.State.APPLIED:
+                _end(action, today)
+                count += 1
+    return count

@@ -1,0 +1,404 @@
+"""Pages of the enforcement app: cases and their procedure actions, agreement actions, the penalty rules."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, ListView
+
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.cases import clocks, gates
+from enforcement.cases import services as cases_services
+from enforcement.cases.filters import CaseFilter
+from enforcement.cases.forms import ACTION_FORMS, CaseOpenForm
+from enforcement.cases.models import (
+    Case,
+    CaseEvent,
+    CaseOfficer,
+    Discussion,
+    Evidence,
+    Payment,
+    ProposedPenalty,
+    Recusal,
+    Report,
+)
+from enforcement.cases.penalties import describe_range
+from enforcement.cases.procedure import ACTIONS, available_actions
+from enforcement.cases.services import CLOSE_BASES
+from enforcement.documents.models import DocumentKind
+from enforcement.documents.views import document_panel
+from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
+from portal.exports import xlsx_response
+from portal.forms import form_errors_from
+from portal.mixins import FilteredListMixin, ScopedMixin
+from portal.permissions import object_perm_checker
+from supervision.org.models import AuditEvent
+
+
+class CaseListView(FilteredListMixin, ScopedMixin, ListView):
+    model = Case
+    permission_required = "enforcement.view_case"
+    filterset_class = CaseFilter
+    paginate_by = 50
+    template_name = "enforcement/case_list.html"
+
+    def scoped_queryset(self):
+        # Everything a row shows comes with the page: clocks are fields of the case, the rest is prefetched.
+        return (
+            Case.objects.visible_to(self.request.user)
+            .select_related("institution", "jurisdiction")
+            .prefetch_related("violation_types", Prefetch("assignments", CaseOfficer.objects.select_related("user")))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["rows"] = [(case, clocks.running_clocks(case, today)) for case in context["object_list"]]
+        context["can_add"] = self.request.user.has_perm("enforcement.add_case")
+        return context
+
+
+class CaseExportView(CaseListView):
+    """The filtered list as an Excel file: same scope, same filters."""
+
+    permission_required = "enforcement.export_case"
+    paginate_by = None
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        queryset = self.get_queryset().order_by("number")
+        headers = [
+            _("Case number"),
+            _("Title"),
+            _("Party"),
+            _("Institution code"),
+            _("Jurisdiction"),
+            _("State"),
+            _("Violation codes"),
+            _("Amount involved (CNY)"),
+            _("Officers"),
+            _("Opened at"),
+            _("Filing decision due"),
+            _("Decision due"),
+            _("Overdue"),
+            _("Outcome"),
+            _("Fine (CNY)"),
+            _("Funds to return (CNY)"),
+        ]
+        rows = (
+            [
+                case.number,
+                case.title,
+                case.party_display,
+                case.institution.code if case.institution_id else "",
+                case.jurisdiction.name,
+                case.get_state_display(),
+                "、".join(v.code for v in case.violation_types.all()),
+                case.amount_involved,
+                "、".join(str(a.user) for a in case.assignments.all()),
+                case.opened_at,
+                case.filing_due,
+                case.decision_due,
+                _("yes") if any(b.days_left < 0 for b in clocks.running_clocks(case, today)) else "",
+                case.get_outcome_display(),
+                case.fine_amount,
+                case.return_amount,
+            ]
+            for case in queryset.iterator(chunk_size=2000)
+        )
+        return xlsx_response("cases", headers, rows)
+
+
+class CaseCreateView(ScopedMixin, FormView):
+    model = Case
+    permission_required = "enforcement.add_case"
+    form_class = CaseOpenForm
+    template_name = "enforcement/case_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_initial(self):
+        initial = super().get_initial()
+        institution = self.request.GET.get("institution", "")
+        if institution.isdigit():
+            initial["institution"] = institution
+        return initial
+
+    def form_valid(self, form):
+        try:
+            case = cases_services.case_open(by=self.request.user, **form.to_kwargs())
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Case %(number)s opened.") % {"number": case.number})
+        return redirect(case)
+
+
+# Keys of CaseEvent.payload, as the timeline shows them.
+PAYLOAD_LABELS = {
+    "officers": gettext_lazy("Officers"),
+    "officer": gettext_lazy("Officer"),
+    "decision_due": gettext_lazy("Decision due"),
+    "outcome": gettext_lazy("Outcome"),
+    "penalties": gettext_lazy("Penalty items"),
+    "legal_review": gettext_lazy("Legal review"),
+    "opinion": gettext_lazy("Opinion"),
+    "hearing_right": gettext_lazy("Hearing right"),
+    "window_ends": gettext_lazy("Window ends"),
+    "statement": gettext_lazy("Statement"),
+    "response": gettext_lazy("Response"),
+    "requested_on": gettext_lazy("Requested on"),
+    "hearing_notice_on": gettext_lazy("Hearing notice given on"),
+    "held_on": gettext_lazy("Held on"),
+    "chair": gettext_lazy("Chaired by"),
+    "record": gettext_lazy("Record"),
+    "purpose": gettext_lazy("Purpose"),
+    "fine": gettext_lazy("Fine"),
+    "return": gettext_lazy("Funds to return"),
+    "served_on": gettext_lazy("Served on"),
+    "method": gettext_lazy("Method of service"),
+    "kind": gettext_lazy("Kind"),
+    "amount": gettext_lazy("Amount"),
+    "basis": gettext_lazy("Closing basis"),
+    "outstanding": gettext_lazy("Outstanding"),
+    "transfer_to": gettext_lazy("Transfer to"),
+    "receipt": gettext_lazy("Receipt reference"),
+    "to_police": gettext_lazy("To the police"),
+    "days": gettext_lazy("Days"),
+    "city_deadline": gettext_lazy("City deadline"),
+    "from": gettext_lazy("From"),
+    "to": gettext_lazy("To"),
+    "violation_codes": gettext_lazy("Violation codes"),
+    "amount_involved": gettext_lazy("Amount involved"),
+    "number": gettext_lazy("Document number"),
+    "version": gettext_lazy("Version"),
+    "sha256": "SHA-256",
+}
+
+
+# Ids of records shown elsewhere on the page.
+PAYLOAD_HIDDEN = {"report", "discussion", "payment"}
+
+
+VALUE_LABELS = {
+    **dict(Case.Outcome.choices),
+    **dict(ProposedPenalty.Kind.choices),
+    **dict(Payment.Kind.choices),
+    **dict(DocumentKind.choices),
+    **CLOSE_BASES,
+    "decision": gettext_lazy("Decision"),
+    "extension": gettext_lazy("Extension"),
+}
+
+
+def _flat(value) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dict):
+        return " ".join(_flat(v) for k, v in value.items() if v not in (None, "", [], {}) and k != "basis_amount")
+    if isinstance(value, list):
+        return "、".join(_flat(v) for v in value)
+    if isinstance(value, str) and value in VALUE_LABELS:
+        return str(VALUE_LABELS[value])
+    return str(value)
+
+
+def payload_summary(payload) -> list[tuple[str, str]]:
+    """The event's payload as (label, text) pairs, e.g. ("Officers", "b01_officer、enf_officer")."""
+    if not isinstance(payload, dict):
+        return []
+    return [
+        (str(PAYLOAD_LABELS.get(key, key)), _flat(value))
+        for key, value in payload.items()
+        if key not in PAYLOAD_HIDDEN and value not in (None, "", [], {})
+    ]
+
+
+def event_label(action: str) -> str:
+    if action == "open":
+        return _("Case opened")
+    if action == "issue_document":
+        return _("Document issued")
+    spec = ACTIONS.get(action)
+    return str(spec.label) if spec else action
+
+
+def case_detail_queryset(user):
+    reports = Report.objects.select_related("proposed_by").prefetch_related(
+        Prefetch("penalties", ProposedPenalty.objects.select_related("rule").order_by("pk"))
+    )
+    return (
+        Case.objects.visible_to(user)
+        .select_related("institution", "jurisdiction", "opened_by", "hearing_chair")
+        .prefetch_related(
+            Prefetch("violation_types", ViolationType.objects.select_related("rule")),
+            Prefetch("assignments", CaseOfficer.objects.select_related("user")),
+            Prefetch("recusals", Recusal.objects.select_related("user", "declared_by")),
+            Prefetch("reports", reports),
+            Prefetch("events", CaseEvent.objects.select_related("actor")),
+            Prefetch("discussions", Discussion.objects.select_related("recorded_by")),
+            Prefetch("evidence", Evidence.objects.select_related("captured_by")),
+            Prefetch("payments", Payment.objects.select_related("recorded_by")),
+            Prefetch("agreement_actions", AgreementAction.objects.select_related("institution")),
+        )
+    )
+
+
+def penalty_rows(case, report) -> list[tuple]:
+    """(item, allowed range text) for each proposed penalty; the range is given for fines."""
+    if report is None:
+        return []
+    rows = []
+    for item in report.penalties.all():
+        text = ""
+        if item.kind == ProposedPenalty.Kind.FINE and item.rule_id:
+            text = describe_range(item.rule, item.basis_amount or case.amount_involved)
+        rows.append((item, text))
+    return rows
+
+
+class CaseDetailView(ScopedMixin, DetailView):
+    model = Case
+    permission_required = "enforcement.view_case"
+    template_name = "enforcement/case_detail.html"
+
+    def scoped_queryset(self):
+        return case_detail_queryset(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case, user = self.object, self.request.user
+        today = timezone.localdate()
+        thresholds = Thresholds.objects.current()
+        report = gates.current_report(case)
+        balances = clocks.balances(case, today)
+        context.update(
+            badges=clocks.running_clocks(case, today),
+            thresholds=thresholds,
+            gates=list(gates.evaluate(case, report, thresholds).values()),
+            report=report,
+            penalty_rows=penalty_rows(case, report),
+            earlier_reports=[r for r in case.reports.all() if not r.is_current],
+            balances=balances,
+            show_balances=any(b.due or b.paid for b in balances),
+            outstanding=sum((b.outstanding for b in balances), Decimal("0")),
+            timeline=[(e, event_label(e.action), payload_summary(e.payload)) for e in case.events.all()],
+            actions=available_actions(case, user, has_perm=object_perm_checker(user, [case])),
+            can_propose_measure=case.institution_id is not None
+            and user.has_perm("enforcement.add_agreementaction", case),
+            audit_events=AuditEvent.objects.history_of(case),
+            **document_panel(case, user),
+        )
+        return context
+
+
+def band_range(band, amount: Decimal) -> str:
+    if band.min_multiple is not None and band.max_multiple is not None:
+        low, high = (
+            (amount * band.min_multiple).quantize(Decimal("0.01")),
+            (amount * band.max_multiple).quantize(Decimal("0.01")),
+        )
+        return f"{band.min_multiple.normalize()}–{band.max_multiple.normalize()}× · {low:,.2f}–{high:,.2f}"
+    if band.min_amount is not None and band.max_amount is not None:
+        return f"{band.min_amount:,.2f}–{band.max_amount:,.2f}"
+    return "—"
+
+
+def rules_for_case(case) -> list[dict]:
+    """Every penalty rule with its allowed range for the case's amount involved and its discretion bands;
+    the rules the case's violation codes fall under come first."""
+    own = {v.rule_id for v in case.violation_types.all() if v.rule_id}
+    rules = PenaltyRule.objects.prefetch_related("bands")
+    rows = [
+        {
+            "rule": rule,
+            "range": describe_range(rule, case.amount_involved),
+            "bands": [(band, band_range(band, case.amount_involved)) for band in rule.bands.all()],
+            "applies": rule.pk in own,
+        }
+        for rule in rules
+    ]
+    return sorted(rows, key=lambda row: not row["applies"])
+
+
+class CaseActionView(ScopedMixin, FormView):
+    """GET: the action's form with its help; POST: validate, call ``case_act``, back to the case.
+
+    Checks in the contract's order: role anywhere (403), scope (404), role on this case (403), state (409),
+    assignment (403). A refused or invalid POST changes nothing.
+    """
+
+    model = Case
+    template_name = "enforcement/case_action.html"
+    object_view = True
+
+    def get_permission_required(self) -> str:
+        self.spec = ACTIONS.get(self.kwargs["action"])
+        if self.spec is None:
+            raise Http404(_("Not found."))
+        return self.spec.permission
+
+    def scoped_queryset(self):
+        return case_detail_queryset(self.request.user)
+
+    def get_object(self, queryset=None):
+        case = super().get_object(queryset)
+        self.object = case
+        cases_services.case_check_action(case=case, action=self.spec.name, by=self.request.user)
+        return case
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except cases_services.InvalidState as exc:
+            context = {"object": self.object, "action": self.spec, "message": str(exc)}
+            return TemplateResponse(request, "enforcement/case_action_conflict.html", context, status=409)
+
+    def get_form_class(self):
+        return ACTION_FORMS[self.spec.name]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(case=self.object, user=self.request.user)
+        return kwargs
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.spec.comment_required:
+            form.fields["comment"].required = True
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = self.object
+        context.update(object=case, action=self.spec, badges=clocks.running_clocks(case))
+        if self.spec.name == "submit_report":
+            context["formset"] = context["form"].penalty_formset
+            context["rule_rows"] = rules_for_case(case)
+            context["thresholds"] = Thresholds.objects.current()
+        return context
+
+    def form_valid(self, form):
+        try:
+            cases_services.case_act(
+                case=self.object,
+                action=self.spec.name,
+                by=self.request.user,
+                comment=form.cleaned_data.get("comment", ""),
+                data=form.to_data(),
+            )
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Done: %(action)s.") % {"action": self.spec.label})
+        return redirect(self.object)

@@ -1,0 +1,470 @@
+"""What each printable document says (domain §6, law-reference §1.4), read from the case or agreement action.
+
+Documents are official Chinese texts whatever the reader's UI language, so their wording lives in the
+templates (``templates/enforcement/pdf/``) and in the Chinese labels below, never in the UI catalogue.
+Everything here only reads; numbering and storing happen in ``enforcement.services.documents``.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from enforcement.agreement_actions.models import AgreementAction
+from enforcement.cases import clocks, gates
+from enforcement.cases.models import Case, CaseEvent, Evidence, ProposedPenalty
+from enforcement.documents.models import Document, DocumentKind
+from portal.numerals import cn_date, cn_number, rmb_upper
+from portal.workdays import add_working_days
+
+K = DocumentKind
+
+TITLES = {
+    K.PRIOR_NOTICE: "行政处罚事先告知书",
+    K.PENALTY_DECISION: "行政处罚决定书",
+    K.NO_PENALTY_DECISION: "不予行政处罚决定书",
+    K.SERVICE_RECEIPT: "送达回证",
+    K.AGREEMENT_NOTICE: "协议处理通知书",
+    K.FILING_FORM: "立案审批表",
+}
+# The word of the number series: 罚 for decisions (both kinds share one series, so a number is never printed
+# twice), 告 prior notices, 送 service receipts, 协 agreement notices, 立 filing forms.
+KIND_WORDS = {
+    K.PRIOR_NOTICE: "告",
+    K.PENALTY_DECISION: "罚",
+    K.NO_PENALTY_DECISION: "罚",
+    K.SERVICE_RECEIPT: "送",
+    K.AGREEMENT_NOTICE: "协",
+    K.FILING_FORM: "立",
+}
+TEMPLATES = {kind: f"enforcement/pdf/{kind.value}.html" for kind in K}
+CASE_KINDS = frozenset(K) - {K.AGREEMENT_NOTICE}
+DECISION_KINDS = frozenset({K.PENALTY_DECISION, K.NO_PENALTY_DECISION})
+
+REGULATION = "《医疗保障基金使用监督管理条例》"
+PENALTY_LAW = "《中华人民共和国行政处罚法》"
+
+EVIDENCE_KINDS = {
+    Evidence.Kind.DOCUMENT: "书证",
+    Evidence.Kind.PHYSICAL: "物证",
+    Evidence.Kind.AUDIOVISUAL: "视听资料",
+    Evidence.Kind.ELECTRONIC: "电子数据",
+    Evidence.Kind.WITNESS: "证人证言",
+    Evidence.Kind.STATEMENT: "当事人的陈述",
+    Evidence.Kind.EXPERT: "鉴定意见",
+    Evidence.Kind.RECORD: "勘验笔录、现场笔录",
+}
+LEAD_SOURCES = {
+    "screening": "医保智能监管数据筛查",
+    "report": "群众举报",
+    "supervisor": "社会监督员反映",
+    "inspection": "监督检查发现",
+    "referral": "上级交办或有关部门移送",
+    "other": "其他",
+}
+MEASURES = {
+    AgreementAction.Kind.INTERVIEW: "约谈你单位主要负责人",
+    AgreementAction.Kind.RECTIFY: "责令你单位限期整改",
+    AgreementAction.Kind.REFUSE_PAYMENT: "拒付违规费用",
+    AgreementAction.Kind.RECOVER: "追回违规结算的医保基金",
+    AgreementAction.Kind.LIQUIDATED_DAMAGES: "按协议约定支付违约金",
+    AgreementAction.Kind.SUSPEND: "中止医疗保障服务协议，中止期间发生的医保费用不予结算",
+    AgreementAction.Kind.TERMINATE: "解除医疗保障服务协议，解除之日起发生的医保费用不予结算",
+}
+MONEY_KINDS = frozenset(
+    {ProposedPenalty.Kind.RETURN_FUNDS, ProposedPenalty.Kind.FINE, ProposedPenalty.Kind.CONFISCATION}
+)
+
+
+def settings_value(name: str):
+    return settings.DOCUMENTS[name]
+
+
+# --- Numbers -----------------------------------------------------------------------------------------------
+
+
+def series(unit, kind: str) -> str:
+    """The numbering series: per issuing mark and kind word, so a printed number can never repeat."""
+    return f"doc:{unit.doc_prefix}医保{KIND_WORDS[kind]}"
+
+
+def format_number(unit, kind: str, year: int, sequence: int | None) -> str:
+    """东医保罚〔2026〕17号; without a sequence, the blank a draft shows."""
+    return f"{unit.doc_prefix}医保{KIND_WORDS[kind]}〔{year}〕{sequence if sequence else '　　'}号"
+
+
+# --- Pieces ------------------------------------------------------------------------------------------------
+
+_ARTICLE = re.compile(r"(\d+)(?:\((\d+)\))?")
+
+
+def article_text(article: str) -> str:
+    """ "38(2)" → 第三十八条第（二）项; "41" → 第四十一条 (several separated by commas are joined with 、)."""
+    parts = [
+        f"第{cn_number(int(a))}条" + (f"第（{cn_number(int(item))}）项" if item else "")
+        for a, item in _ARTICLE.findall(article or "")
+    ]
+    return "、".join(parts) or article
+
+
+def money(value) -> str:
+    return f"{Decimal(value or 0):,.2f}"
+
+
+@dataclass
+class Item:
+    """One line of the penalty (or measure) table."""
+
+    label: str
+    amount: Decimal | None = None
+    note: str = ""
+
+    @property
+    def figures(self) -> str:
+        return money(self.amount) if self.amount is not None else "—"
+
+    @property
+    def capitals(self) -> str:
+        return rmb_upper(self.amount) if self.amount is not None else "—"
+
+
+def _duration(months: int) -> str:
+    if months and months % 12 == 0:
+        return f"{cn_number(months // 12)}年"
+    return f"{cn_number(months)}个月"
+
+
+def penalty_items(report) -> list[Item]:
+    items = []
+    for p in report.penalties.all() if report else []:
+        kind = p.kind
+        if kind == ProposedPenalty.Kind.WARNING:
+            items.append(Item("警告"))
+        elif kind == ProposedPenalty.Kind.RETURN_FUNDS:
+            items.append(Item("责令退回医保基金", p.amount))
+        elif kind == ProposedPenalty.Kind.FINE:
+            note = ""
+            if p.basis_amount and p.rule_id and p.rule.fine_basis == p.rule.FineBasis.MULTIPLE and p.basis_amount > 0:
+                multiple = (p.amount / p.basis_amount).quantize(Decimal("0.01")).normalize()
+                note = f"违法违规金额 {money(p.basis_amount)} 元的 {multiple:f} 倍"
+            items.append(Item("罚款", p.amount, note))
+        elif kind == ProposedPenalty.Kind.CONFISCATION:
+            items.append(Item("没收违法所得", p.amount))
+        elif kind == ProposedPenalty.Kind.SUSPENSION:
+            items.append(Item(f"暂停相关责任部门涉及医疗保障基金使用的医药服务{_duration(p.months)}"))
+        elif kind == ProposedPenalty.Kind.BAN:
+            items.append(Item(f"{_duration(p.months)}内禁止从事定点医药机构管理活动"))
+        elif kind == ProposedPenalty.Kind.TERMINATION:
+            items.append(Item("建议医疗保障经办机构解除医疗保障服务协议"))
+    return items
+
+
+def money_total(report, kinds=MONEY_KINDS) -> Decimal:
+    return sum((p.amount for p in (report.penalties.all() if report else []) if p.kind in kinds), Decimal("0"))
+
+
+def party(case: Case) -> dict:
+    """The party as the documents name it (law-reference §1.4 item 1 and the common template fields)."""
+    institution = case.institution
+    if case.party_kind == Case.PartyKind.PERSON or institution is None:
+        return {"is_person": True, "name": case.party_name, "address": case.party_address, "phone": ""}
+    return {
+        "is_person": False,
+        "name": case.party_name or institution.name,
+        "address": case.party_address or institution.address,
+        "credit_code": institution.credit_code,
+        "legal_representative": institution.legal_representative,
+        "phone": institution.phone,
+    }
+
+
+def _events(case: Case) -> list[CaseEvent]:
+    return list(case.events.select_related("actor").order_by("at", "pk"))
+
+
+def _last(events, action: str):
+    found = [e for e in events if e.action == action]
+    return found[-1] if found else None
+
+
+def _parse_day(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+_LEAD_IN = re.compile(r"^\s*(经调查|经查明|经查|查明)[，,：:]\s*")
+
+
+def _facts(findings: str) -> str:
+    """The findings without their own lead-in, so the document's "经查明，" is not doubled."""
+    return _LEAD_IN.sub("", findings or "").strip()
+
+
+def conduct(case: Case) -> str:
+    """What the party is said to have done, from the violation codes: 过度诊疗、分解住院."""
+    return "、".join(v.name for v in case.violation_types.all()) or case.title
+
+
+def articles(case: Case) -> dict:
+    """The Regulation's provisions the conduct falls under, and the penalty articles applied."""
+    violations = list(case.violation_types.select_related("rule"))
+    listed = "、".join(dict.fromkeys(article_text(v.article) for v in violations))
+    return {"violated": f"{REGULATION}{listed}" if listed else REGULATION}
+
+
+def penalty_basis(report) -> str:
+    rules = []
+    for p in report.penalties.all() if report else []:
+        if p.rule_id and p.rule.article not in rules:
+            rules.append(p.rule.article)
+    return REGULATION + "、".join(article_text(a) for a in rules) if rules else REGULATION
+
+
+def evidence_rows(case: Case) -> list[dict]:
+    rows = Evidence.objects.filter(case=case, superseded_by__isnull=True).order_by("captured_on", "pk")
+    return [
+        {"kind": EVIDENCE_KINDS.get(e.kind, e.get_kind_display()), "title": e.title, "source": e.source,
+         "captured_on": cn_date(e.captured_on)}
+        for e in rows
+    ]  # fmt: skip
+
+
+def officers(case: Case) -> list[dict]:
+    return [
+        {"name": str(a.user), "certificate": a.user.certificate_number, "phone": a.user.phone}
+        for a in case.assignments.select_related("user")
+    ]
+
+
+def current_document(obj, kind: str):
+    """The version in force of the object's document of ``kind``, if one was issued."""
+    documents = Document.objects.filter(kind=kind, superseded_at__isnull=True)
+    if isinstance(obj, AgreementAction):
+        return documents.filter(agreement_action=obj).order_by("-issued_at", "-pk").first()
+    return documents.filter(case=obj).order_by("-issued_at", "-pk").first()
+
+
+def current_decision(case: Case):
+    return current_document(case, K.PENALTY_DECISION) or current_document(case, K.NO_PENALTY_DECISION)
+
+
+def remedies() -> dict:
+    """Reconsideration and litigation: where and within how long (configurable settings)."""
+    return {
+        "reconsideration_days": cn_number(settings_value("reconsideration_days")),
+        "reconsideration_body": settings_value("reconsideration_body"),
+        "litigation_months": cn_number(settings_value("litigation_months")),
+        "court": settings_value("court"),
+    }
+
+
+def payment_terms(case: Case) -> dict:
+    days = clocks.clock("payment_days")
+    rate = Decimal(str(clocks.clock("surcharge_rate"))) * 100
+    return {
+        "days": cn_number(days),
+        "due": cn_date(case.payment_due) if case.payment_due else "",
+        "surcharge_percent": cn_number(int(rate)) if rate == rate.to_integral() else f"{rate.normalize():f}",
+        "fund_account_name": settings_value("fund_account_name"),
+        "fund_bank": settings_value("fund_bank"),
+        "fund_account_no": settings_value("fund_account_no"),
+        "fine_payment": settings_value("fine_payment"),
+    }
+
+
+def statement_handling(case: Case, events: list[CaseEvent], hearing_right: bool) -> list[str]:
+    """How the prior notice, the party's statements and any hearing went (decision, §1.4 common fields)."""
+    paragraphs = []
+    notice = current_document(case, K.PRIOR_NOTICE)
+    served = case.notice_served_on
+    if served or notice:
+        reference = f"（{notice.number}）" if notice else ""
+        rights = "陈述、申辩和要求听证" if hearing_right else "陈述、申辩"
+        when = f"于{cn_date(served)}" if served else ""
+        paragraphs.append(
+            f"本局{when}向当事人送达了《行政处罚事先告知书》{reference}，告知当事人拟作出行政处罚的事实、理由、依据"
+            f"以及依法享有的{rights}的权利。"
+        )
+    statements = [e for e in events if e.action == "record_statement"]
+    for event in statements:
+        text = (event.payload or {}).get("statement", "")
+        response = (event.payload or {}).get("response", "")
+        paragraphs.append(
+            f"当事人于{cn_date(event.at.date())}提出陈述、申辩：{text.rstrip('。')}。"
+            + (f"经复核，{response.rstrip('。')}。" if response else "本局对当事人的陈述、申辩进行了复核。")
+        )
+    hearing = _last(events, "record_hearing")
+    if hearing is not None:
+        payload = hearing.payload or {}
+        chair = case.hearing_chair or payload.get("chair", "")
+        paragraphs.append(
+            f"应当事人申请，本局于{cn_date(case.hearing_held_on or _parse_day(payload.get('held_on')))}依法举行听证，"
+            f"听证由非本案调查人员{chair}主持。{payload.get('record', '')}"
+        )
+    if not statements and hearing is None and (served or notice):
+        paragraphs.append("当事人在规定期限内未提出陈述、申辩" + ("，也未要求听证。" if hearing_right else "。"))
+    if not paragraphs:
+        paragraphs.append("本案未作出不利于当事人的处理，无需事先告知。")
+    return paragraphs
+
+
+def procedure_note(case: Case, events: list[CaseEvent]) -> str:
+    steps = []
+    if _last(events, "pass_legal_review"):
+        steps.append("法制审核")
+    if case.discussions.filter(purpose="decision").exists():
+        steps.append("集体讨论")
+    return f"本案依法经过{'、'.join(steps)}。" if steps else ""
+
+
+# --- Contexts ----------------------------------------------------------------------------------------------
+
+
+def _base(kind: str, unit, *, number: str, issued_on: date, dated: date | None, version: int, draft: bool) -> dict:
+    return {
+        "kind": kind,
+        "title": TITLES[kind],
+        "number": number,
+        "authority": unit.name,
+        "issued_on": issued_on,
+        "date_text": cn_date(dated or issued_on),
+        "version": version,
+        "draft": draft,
+    }
+
+
+def build_context(kind: str, obj, *, unit, number: str, issued_on: date, version: int = 1, draft: bool = False) -> dict:
+    """The template context of ``kind`` for ``obj`` (a Case, or an AgreementAction for agreement notices)."""
+    if kind == K.AGREEMENT_NOTICE:
+        return _agreement_notice(obj, unit, number=number, issued_on=issued_on, version=version, draft=draft)
+    case: Case = obj
+    events = _events(case)
+    report = gates.current_report(case)
+    gate = gates.evaluate(case, report)
+    dated = case.decided_on if kind in DECISION_KINDS else issued_on
+    if kind == K.FILING_FORM:
+        dated = issued_on
+    context = _base(kind, unit, number=number, issued_on=issued_on, dated=dated, version=version, draft=draft)
+    filed = case.filed_on
+    the_party = party(case)
+    context.update(
+        case=case,
+        party=the_party,
+        you="你" if the_party["is_person"] else "你单位",
+        conduct=conduct(case),
+        filed_text=cn_date(filed) if filed else "",
+        report=report,
+        findings=_facts(report.findings) if report else "",
+        reasoning=report.reasoning if report else "",
+        evidence=evidence_rows(case),
+        officers=officers(case),
+        articles=articles(case),
+        basis=penalty_basis(report),
+        items=penalty_items(report),
+        hearing_right=gate["hearing"].applies,
+    )
+    money_items = [i for i in context["items"] if i.amount is not None]
+    total = sum((i.amount for i in money_items), Decimal("0"))
+    context.update(money_items=money_items, total=money(total), total_capitals=rmb_upper(total))
+    if kind == K.PRIOR_NOTICE:
+        window = case.hearing_request_due or add_working_days(issued_on, clocks.clock("hearing_request_working_days"))
+        context.update(
+            window_days=cn_number(clocks.clock("hearing_request_working_days")),
+            window_end=cn_date(window),
+            hearing_articles="、第六十三条、第六十四条" if gate["hearing"].applies else "",
+        )
+    elif kind in DECISION_KINDS:
+        returned = money_total(report, {ProposedPenalty.Kind.RETURN_FUNDS})
+        fined = money_total(report, {ProposedPenalty.Kind.FINE, ProposedPenalty.Kind.CONFISCATION})
+        context.update(
+            statement=statement_handling(case, events, gate["hearing"].applies),
+            procedure=procedure_note(case, events),
+            remedies=remedies(),
+            pay=payment_terms(case),
+            returned=money(returned) if returned else "",
+            returned_capitals=rmb_upper(returned),
+            fined=money(fined) if fined else "",
+            fined_capitals=rmb_upper(fined),
+            has_fine=any(i.label == "罚款" for i in money_items),
+        )
+    elif kind == K.SERVICE_RECEIPT:
+        decision = current_decision(case)
+        service = _last(events, "record_service")
+        context.update(
+            served_document=TITLES[decision.kind] if decision else TITLES[K.PENALTY_DECISION],
+            served_number=decision.number if decision else "",
+            method=((service.payload or {}).get("method") if service else "") or "",
+            served_text=cn_date(case.served_on) if case.served_on else "",
+            methods=["直接送达", "留置送达", "邮寄送达", "委托送达", "电子送达", "公告送达"],
+        )
+    elif kind == K.FILING_FORM:
+        approval = _last(events, "approve_filing")
+        lead = getattr(case, "lead", None)
+        context.update(
+            source=LEAD_SOURCES.get(getattr(lead, "source", ""), "其他"),
+            received_text=cn_date(case.lead_received_on),
+            amount=money(case.amount_involved),
+            amount_capitals=rmb_upper(case.amount_involved),
+            violations=[
+                {"name": v.name, "article": f"{REGULATION}{article_text(v.article)}"}
+                for v in case.violation_types.all()
+            ],
+            # The handler's proposal precedes the approval (data entered after the fact keeps that order).
+            opened_text=cn_date(min(timezone.localtime(case.opened_at).date(), filed or date.max)),
+            opened_by=str(case.opened_by),
+            approval_comment=approval.comment if approval else "",
+            approver=str(approval.actor) if approval and approval.actor_id else "",
+            approved_text=cn_date(filed) if filed else "",
+            decision_due_text=cn_date(case.decision_due) if case.decision_due else "",
+        )
+    return context
+
+
+def _agreement_notice(action: AgreementAction, unit, *, number, issued_on, version, draft) -> dict:
+    context = _base(
+        K.AGREEMENT_NOTICE, unit, number=number, issued_on=issued_on, dated=issued_on, version=version, draft=draft
+    )
+    institution, agreement = action.institution, action.agreement
+    amount = action.amount if action.amount and action.amount > 0 else None
+    period = ""
+    if action.starts_on and action.ends_on:
+        period = f"{cn_date(action.starts_on)}至{cn_date(action.ends_on)}"
+    elif action.starts_on:
+        period = f"自{cn_date(action.starts_on)}起"
+    context.update(
+        action=action,
+        party={
+            "is_person": False,
+            "name": institution.name,
+            "address": institution.address,
+            "credit_code": institution.credit_code,
+            "legal_representative": institution.legal_representative,
+        },
+        agreement_number=agreement.number,
+        agreement_period=f"{cn_date(agreement.valid_from)}至{cn_date(agreement.valid_to)}",
+        measure=MEASURES.get(action.kind, action.get_kind_display()),
+        period=period,
+        amount=money(amount) if amount else "",
+        amount_capitals=rmb_upper(amount) if amount else "",
+        grounds=action.grounds,
+        case_number=action.case.number if action.case_id else "",
+        remedies=remedies(),
+        pay=payment_terms_for_action(),
+    )
+    return context
+
+
+def payment_terms_for_action() -> dict:
+    return {
+        "days": cn_number(clocks.clock("payment_days")),
+        "fund_account_name": settings_value("fund_account_name"),
+        "fund_bank": settings_value("fund_bank"),
+        "fund_account_no": settings_value("fund_account_no"),
+    }

@@ -1,0 +1,62 @@
+"""Enforcement models: rules as data, cases and their records, agreement actions, issued documents."""
+
+from enforcement.agreement_actions.models import (
+    AgreementAction,
+    AgreementActionGroupObjectPermission,
+    AgreementActionUserObjectPermission,
+)
+from enforcement.cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseEvent,
+    CaseGroupObjectPermission,
+    CaseOfficer,
+    CaseState,
+    CaseUserObjectPermission,
+    Discussion,
+    Evidence,
+    Payment,
+    ProposedPenalty,
+    Recusal,
+    Report,
+)
+from enforcement.documents.models import (
+    Document,
+    DocumentGroupObjectPermission,
+    DocumentKind,
+    DocumentUserObjectPermission,
+    PrintBatch,
+)
+from enforcement.public.models import Disclosure
+from enforcement.rewards.models import Reward
+from enforcement.rules.models import DiscretionBand, PenaltyRule, Thresholds, ViolationType
+
+__all__ = [
+    "OPEN_STATES",
+    "AgreementAction",
+    "AgreementActionGroupObjectPermission",
+    "AgreementActionUserObjectPermission",
+    "Case",
+    "CaseEvent",
+    "CaseGroupObjectPermission",
+    "CaseOfficer",
+    "CaseState",
+    "CaseUserObjectPermission",
+    "Disclosure",
+    "DiscretionBand",
+    "Discussion",
+    "Document",
+    "DocumentGroupObjectPermission",
+    "DocumentKind",
+    "DocumentUserObjectPermission",
+    "Evidence",
+    "Payment",
+    "PenaltyRule",
+    "PrintBatch",
+    "ProposedPenalty",
+    "Recusal",
+    "Report",
+    "Reward",
+    "Thresholds",
+    "ViolationType",
+]

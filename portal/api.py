@@ -1,0 +1,76 @@
+"""Shared API pieces: pagination, the error format, the 409 exception and the scoped viewset base."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.errors import InvalidState
+
+
+class Conflict(exceptions.APIException):
+    """The action is not allowed in the record's current state, or the write is stale."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This action is not allowed in the record's current state.")
+    default_code = "conflict"
+
+
+NOT_FOUND = _("Not found.")
+
+
+def exception_handler(exc, context):
+    """DRF's handler plus: Django validation errors become 400 with field errors, and every 404 has the
+    same body whether the record is absent or out of the caller's scope."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            exc = exceptions.ValidationError(
+                {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+            )
+        else:
+            exc = exceptions.ValidationError({"detail": exc.messages})
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, InvalidState):
+        exc = Conflict(str(exc))
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        exc = exceptions.NotFound(NOT_FOUND)
+    return drf_exception_handler(exc, context)
+
+
+class DomainPermission(permissions.BasePermission):
+    """Maps each request to a named domain permission, checked against the object when there is one.
+
+    ``perms`` on the view maps DRF actions to permission names; reading needs the model's view
+    permission on the object as well (DRF's default map does not check GET).
+    """
+
+    def _perm(self, view):
+        perms = getattr(view, "perms", {})
+        return perms.get(view.action) or perms.get("*")
+
+    def has_permission(self, request, view):
+        perm = self._perm(view)
+        if perm is None:
+            return False
+        return request.user.has_perm(perm)
+
+    def has_object_permission(self, request, view, obj):
+        perm = self._perm(view)
+        return perm is not None and request.user.has_perm(perm, obj)
+
+
+class ScopedViewSetMixin:
+    """get_queryset() always starts from visible_to(request.user)."""
+
+    permission_classes = [permissions.IsAuthenticated, DomainPermission]
+    scoped_queryset = None  # a callable(user) -> queryset
+
+    def get_queryset(self):
+        return self.scoped_queryset(self.request.user)
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass

@@ -1,0 +1,135 @@
+"""The one project mixin for views: scope first (404), then the named permission (403)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+
+from portal.errors import InvalidState
+from portal.forms import style_form
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """For generic views over a scoped model. The order of checks is the same on every page:
+
+    1. not logged in → the login page;
+    2. the user holds no role that grants ``permission_required`` anywhere (or is not staff on a staff
+       page) → 403, whatever the URL names;
+    3. single objects come from ``visible_to(user)``: absent or out of scope → the same 404;
+    4. the permission on the object itself (role held in a unit covering it, or a grant) → else 403.
+    """
+
+    permission_required: str | None = None
+    model = None
+    staff_only = True  # social supervisors have their own pages
+    object_view = False  # form views about one object: load and check it in dispatch
+    select_related: tuple[str, ...] = ()  # what every row or the object shows, fetched with it
+    # Flags for the page's buttons, each a permission held anywhere: {"can_add": "app.add_model"}.
+    page_permissions: dict[str, str] = {}
+
+    def get_permission_required(self) -> str:
+        if not self.permission_required:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs permission_required")
+        return self.permission_required
+
+    def scoped_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return self.handle_no_permission()
+        if (self.staff_only and not user.is_staff_member) or not user.has_perm(self.get_permission_required()):
+            raise PermissionDenied(_("Your role may not open this page."))
+        if self.object_view:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for name, permission in self.page_permissions.items():
+            context[name] = self.request.user.has_perm(permission)
+        return context
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        try:
+            obj = queryset.get(pk=self.kwargs["pk"])
+        except (queryset.model.DoesNotExist, ValueError, TypeError):
+            raise Http404(_("Not found.")) from None
+        if not self.request.user.has_perm(self.get_permission_required(), obj):
+            raise PermissionDenied(_("Your role may not do this for this record."))
+        return obj
+
+
+class FilteredListMixin:
+    """A list page driven by one FilterSet; ``filterset`` is in the context for the filter form."""
+
+    filterset_class = None
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        style_form(self.filterset.form)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return queryset.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["querystring"] = query.urlencode()
+        return context
+
+
+def error_message(exc: Exception) -> str:
+    """A service's refusal as one line for the page's message area."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+class StepView(ScopedMixin, View):
+    """POST-only step on one record (dispatch a lead, approve a measure, ...): read the step's inputs, call
+    ``perform``, and go back to the record's page with the outcome as a message. The record is loaded and
+    checked in dispatch (404 out of scope, 403 without the permission on it)."""
+
+    http_method_names = ["post"]
+    object_view = True
+    done_message = ""
+    form_class = None  # the step's inputs; without a form the step reads an optional "comment"
+    invalid_message = ""  # shown for an invalid form instead of the form's own errors
+    step_errors: tuple[type[Exception], ...] = (InvalidState, ValidationError)
+
+    def perform(self, obj, user, data: dict) -> None:
+        raise NotImplementedError
+
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def post(self, request, *args, **kwargs):
+        if self.form_class is not None:
+            form = self.form_class(request.POST, **self.form_kwargs())
+            if not form.is_valid():
+                errors = " ".join(str(e) for field_errors in form.errors.values() for e in field_errors)
+                messages.error(request, self.invalid_message or errors)
+                return redirect(self.object)
+            data = form.cleaned_data
+        else:
+            data = {"comment": request.POST.get("comment", "").strip()}
+        try:
+            self.perform(self.object, request.user, data)
+        except self.step_errors as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(request, self.done_message)
+        return redirect(self.object)

@@ -1,0 +1,90 @@
+"""The two scoping questions, asked on the queryset of every scoped model: ``visible_to(user)`` (may see)
+and ``acting(user, perm)`` (lies where the user holds a role that may do ``perm``)."""
+
+from django.db import models
+from django.db.models import Q
+
+
+def subtree_units(units) -> models.QuerySet:
+    """Ids of every unit in the subtrees of ``units`` (a subquery, not evaluated)."""
+    from supervision.org.models import OrgUnit
+
+    condition = Q()
+    for unit in units:
+        # The org table is small, so a prefix match on it is cheap on both engines; the big table is
+        # filtered by jurisdiction_id IN (...), which uses its own index.
+        condition |= Q(path__startswith=unit.path)
+    return OrgUnit.objects.filter(condition).values("pk")
+
+
+def acting_units(user, perm: str) -> list:
+    """The units (tops of subtrees) where ``user`` holds a role that grants ``perm``."""
+    from portal.permissions import roles_for
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return user.scope_units(roles=roles_for(perm))
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySet of a model with a ``jurisdiction`` foreign key and guardian direct-FK grant tables."""
+
+    jurisdiction_field = "jurisdiction"
+
+    def visible_to(self, user) -> "ScopedQuerySet":
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if self._public_to(user):
+            return self.all()
+        scope_units = user.scope_units()
+        if any(unit.parent_id is None for unit in scope_units):
+            return self.all()  # a city-wide unit sees the whole city
+        condition = self._granted_q(user)
+        if scope_units:
+            condition |= Q(**{f"{self.jurisdiction_field}_id__in": subtree_units(scope_units)})
+        if not condition:
+            return self.none()
+        return self.filter(condition)
+
+    def acting(self, user, perm: str) -> "ScopedQuerySet":
+        """Records lying in a unit where ``user`` holds a role that may do ``perm``.
+
+        Grants are not counted: a guardian grant lets its holder act on that one record, which
+        ``user.has_perm(perm, record)`` answers; this answers "where may I act" for choices and imports."""
+        units = acting_units(user, perm)
+        if not units:
+            return self.none()
+        if any(unit.parent_id is None for unit in units):
+            return self.all()
+        return self.filter(**{f"{self.jurisdiction_field}_id__in": subtree_units(units)})
+
+    def in_subtree(self, unit) -> "ScopedQuerySet":
+        """Records whose jurisdiction lies under ``unit`` (a filter the user chooses; applied after scope)."""
+        return self.filter(**{f"{self.jurisdiction_field}_id__in": subtree_units([unit])})
+
+    def _public_to(self, user) -> bool:
+        """Hook: some registers are public to every signed-in user of a given kind."""
+        return False
+
+    def _granted_q(self, user) -> Q:
+        codename = f"view_{self.model._meta.model_name}"
+        condition = Q()
+        for grant_model, owner_filter in grant_tables(self.model, user):
+            granted = grant_model.objects.filter(permission__codename=codename, **owner_filter)
+            condition |= Q(pk__in=granted.values("content_object_id"))
+        return condition
+
+
+def grant_tables(model, user) -> list:
+    """The model's guardian direct-FK grant tables, each with the filter selecting ``user``'s rows."""
+    tables = []
+    for related_name, owner_filter in (
+        ("user_grants", {"user_id": user.pk}),
+        ("group_grants", {"group__user": user.pk}),
+    ):
+        descriptor = getattr(model, related_name, None)
+        if descriptor is not None:
+            tables.append((descriptor.rel.related_model, owner_filter))
+    return tables

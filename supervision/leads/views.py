@@ -1,0 +1,284 @@
+"""Pages for leads: the branch inbox with filters and Excel export, a lead's page with its lifecycle steps
+and history, logging a lead, and the screening import (upload, live progress, report)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from portal.exports import xlsx_response
+from portal.extensions import LEAD_FOLLOW_UPS
+from portal.forms import form_errors_from
+from portal.mixins import FilteredListMixin, ScopedMixin, StepView
+from supervision.leads import imports as leads_import
+from supervision.leads import services as leads_services
+from supervision.leads.filters import ImportBatchFilter, LeadFilter
+from supervision.leads.forms import LeadConfirmForm, LeadDismissForm, LeadDispatchForm, LeadForm, LeadImportForm
+from supervision.leads.models import ImportBatch, Lead
+from supervision.org.models import AuditEvent
+
+
+class LeadQuerysetMixin:
+    model = Lead
+
+    select_related = ("institution", "jurisdiction", "assignee")
+
+
+class LeadListView(LeadQuerysetMixin, FilteredListMixin, ScopedMixin, ListView):
+    """The inbox: leads in the user's branch (or the city), newest first, with the verification clock."""
+
+    permission_required = "supervision.view_lead"
+    filterset_class = LeadFilter
+    paginate_by = 50
+    template_name = "supervision/lead_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            today=timezone.localdate(),
+            can_add=user.has_perm("supervision.add_lead"),
+            can_import=user.has_perm("supervision.import_lead"),
+        )
+        return context
+
+
+class LeadExportView(LeadListView):
+    """The filtered inbox as an Excel file: same scope, same filters."""
+
+    permission_required = "supervision.export_lead"
+    paginate_by = None
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.get_queryset().order_by("-received_on", "-pk")
+        headers = [
+            _("Received on"),
+            _("Source"),
+            _("Institution code"),
+            _("Institution"),
+            _("Jurisdiction"),
+            _("Description"),
+            _("Suspected amount (CNY)"),
+            _("Screening rule"),
+            _("Occurred on"),
+            _("External id"),
+            _("Status"),
+            _("Verifying officer"),
+            _("Dispatched on"),
+            _("Verification due"),
+            _("Conclusion"),
+        ]
+        rows = (
+            [
+                lead.received_on,
+                lead.get_source_display(),
+                lead.institution.code,
+                lead.institution.name,
+                lead.jurisdiction.name,
+                lead.description,
+                lead.amount,
+                lead.rule_code,
+                lead.occurred_on,
+                lead.external_id or "",
+                lead.get_status_display(),
+                str(lead.assignee or ""),
+                lead.dispatched_on,
+                lead.verification_due,
+                lead.decision_note,
+            ]
+            for lead in queryset.iterator(chunk_size=2000)
+        )
+        return xlsx_response("leads", headers, rows)
+
+
+class LeadDetailView(LeadQuerysetMixin, ScopedMixin, DetailView):
+    permission_required = "supervision.view_lead"
+    template_name = "supervision/lead_detail.html"
+
+    def scoped_queryset(self):
+        return (
+            super()
+            .scoped_queryset()
+            .select_related("batch__created_by", "created_by", "dispatched_by", "decided_by", "converted_type")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lead, user = self.object, self.request.user
+        actions = leads_services.lead_actions(lead, user)
+        follow_ups = []
+        if lead.status == Lead.Status.CONFIRMED:
+            follow_ups = [
+                (f.label, reverse(f.url_name, args=[lead.pk]))
+                for f in LEAD_FOLLOW_UPS
+                if user.has_perm(f.permission, lead.institution)
+            ]
+        converted = None
+        if lead.converted_type_id:
+            target = lead.converted_to
+            if target is not None:
+                converted = (target, getattr(target, "get_absolute_url", lambda: "")())
+        context.update(
+            actions=actions,
+            dispatch_form=LeadDispatchForm(lead=lead) if actions["dispatch"] else None,
+            dismiss_form=LeadDismissForm() if actions["dismiss"] else None,
+            confirm_form=LeadConfirmForm() if actions["confirm"] else None,
+            follow_ups=follow_ups,
+            converted=converted,
+            overdue=lead.is_overdue(),
+            audit_events=AuditEvent.objects.history_of(lead),
+        )
+        return context
+
+
+class LeadCreateView(ScopedMixin, FormView):
+    model = Lead
+    permission_required = "supervision.add_lead"
+    form_class = LeadForm
+    template_name = "supervision/lead_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            lead = leads_services.lead_create(
+                by=self.request.user,
+                institution=data["institution"],
+                source=data["source"],
+                description=data["description"],
+                amount=data.get("amount") or 0,
+                received_on=data.get("received_on"),
+            )
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Lead recorded."))
+        return redirect(lead)
+
+
+class LeadStepView(LeadQuerysetMixin, StepView):
+    """POST-only steps of a lead's verification."""
+
+
+class LeadDispatchView(LeadStepView):
+    permission_required = "supervision.dispatch_lead"
+    form_class = LeadDispatchForm
+    done_message = gettext_lazy("Lead dispatched.")
+
+    def form_kwargs(self):
+        return {"lead": self.object}
+
+    def perform(self, lead, user, data):
+        leads_services.lead_dispatch(lead=lead, by=user, officer=data.get("officer"))
+
+
+class LeadStartVerificationView(LeadStepView):
+    permission_required = "supervision.verify_lead"
+    done_message = gettext_lazy("Verification started.")
+
+    def perform(self, lead, user, data):
+        leads_services.lead_start_verification(lead=lead, by=user)
+
+
+class LeadDismissView(LeadStepView):
+    permission_required = "supervision.decide_lead"
+    done_message = gettext_lazy("Lead dismissed.")
+
+    def perform(self, lead, user, data):
+        # The reason is checked by the service after the state, so a wrong state is reported first.
+        leads_services.lead_dismiss(lead=lead, by=user, reason=self.request.POST.get("reason", ""))
+
+
+class LeadConfirmView(LeadStepView):
+    permission_required = "supervision.decide_lead"
+    form_class = LeadConfirmForm
+    done_message = gettext_lazy("Lead confirmed.")
+
+    def perform(self, lead, user, data):
+        leads_services.lead_confirm(lead=lead, by=user, note=data.get("note", ""))
+
+
+# --- Import ------------------------------------------------------------------------------------------------
+
+
+class LeadImportView(ScopedMixin, FormView):
+    """Upload a screening file; the import runs as a background task and its page shows the progress."""
+
+    model = ImportBatch
+    permission_required = "supervision.import_lead"
+    form_class = LeadImportForm
+    template_name = "supervision/leadimport_form.html"
+
+    def form_valid(self, form):
+        from supervision.leads.tasks import lead_import_task
+
+        upload = form.cleaned_data["file"]
+        batch = leads_import.lead_import_start(
+            by=self.request.user, fileobj=upload, file_name=upload.name, encoding=form.cleaned_data["encoding"]
+        )
+        # The batch row is committed (no transaction is open here), so the worker finds it.
+        lead_import_task.enqueue(batch.pk, translation.get_language() or "")
+        return redirect(batch)
+
+
+class ImportBatchListView(FilteredListMixin, ScopedMixin, ListView):
+    model = ImportBatch
+    permission_required = "supervision.view_importbatch"
+    filterset_class = ImportBatchFilter
+    paginate_by = 50
+    template_name = "supervision/importbatch_list.html"
+
+    select_related = ("created_by", "jurisdiction")
+
+    page_permissions = {"can_import": "supervision.import_lead"}
+
+
+class ImportBatchAccessMixin:
+    model = ImportBatch
+    permission_required = "supervision.view_importbatch"
+
+    select_related = ("created_by", "jurisdiction")
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        try:
+            batch = queryset.get(pk=self.kwargs["pk"])
+        except (ImportBatch.DoesNotExist, ValueError, TypeError):
+            raise Http404(_("Not found.")) from None
+        # The importer always reads their own batch; others need the permission on it.
+        if batch.created_by_id != self.request.user.pk and not self.request.user.has_perm(
+            self.permission_required, batch
+        ):
+            raise PermissionDenied(_("Your role may not do this for this record."))
+        return batch
+
+
+class ImportBatchDetailView(ImportBatchAccessMixin, ScopedMixin, DetailView):
+    """The batch's page: a progress bar while it runs (polled by static/js/job-progress.js), then the report."""
+
+    template_name = "supervision/importbatch_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["audit_events"] = AuditEvent.objects.history_of(self.object)
+        return context
+
+
+class ImportBatchProgressView(ImportBatchAccessMixin, ScopedMixin, View):
+    """JSON for the progress bar."""
+
+    def get(self, request, *args, **kwargs):
+        batch = self.get_object()
+        response = JsonResponse(leads_import.progress_of(batch))
+        response["Cache-Control"] = "no-store"
+        return response

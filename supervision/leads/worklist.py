@@ -1,0 +1,62 @@
+"""Home page panels for leads and inspections; each count is what its link opens (the list's filters)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.worklist import Panel, register_panel
+from supervision.inspections.models import Inspection
+from supervision.leads.models import Lead
+from supervision.org.models import Role
+
+
+@register_panel
+def lead_panels(user) -> list[Panel]:
+    if not user.is_staff_member or not user.has_perm("supervision.view_lead"):
+        return []
+    leads = Lead.objects.visible_to(user)
+    url = reverse("supervision:lead-list")
+    panels = []
+    if user.has_role(Role.ANALYST, Role.CHIEF):
+        panels.append(
+            Panel(
+                _("New leads to dispatch"), leads.filter(status=Lead.Status.NEW).count(), f"{url}?status=new", "primary"
+            )
+        )
+    if user.has_role(Role.CHIEF):
+        panels.append(
+            Panel(
+                _("Leads under verification"),
+                leads.filter(status=Lead.Status.VERIFYING).count(),
+                f"{url}?status=verifying",
+                "secondary",
+            )
+        )
+    if user.has_role(Role.OFFICER):
+        mine = leads.verifying().filter(assignee_id=user.pk)
+        panels.append(Panel(_("Leads I verify"), mine.count(), f"{url}?mine=on&status=dispatched&status=verifying"))
+    panels.append(Panel(_("Lead verifications overdue"), leads.overdue().count(), f"{url}?overdue=true", "danger"))
+    return panels
+
+
+@register_panel
+def inspection_panels(user) -> list[Panel]:
+    if not user.is_staff_member or not user.has_perm("supervision.view_inspection"):
+        return []
+    inspections = Inspection.objects.visible_to(user)
+    url = reverse("supervision:inspection-list")
+    panels = []
+    if user.has_role(Role.OFFICER):
+        mine = inspections.filter(members__user_id=user.pk, status__in=["planned", "in_progress"])
+        panels.append(
+            Panel(_("My inspections to carry out"), mine.count(), f"{url}?mine=on&status=planned&status=in_progress")
+        )
+    if user.has_role(Role.CHIEF):
+        panels.append(
+            Panel(
+                _("Inspections to close"),
+                inspections.filter(status="finished").count(),
+                f"{url}?status=finished",
+                "warning",
+            )
+        )
+    return panels

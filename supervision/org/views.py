@@ -1,0 +1,36 @@
+"""Pages of the supervision app: home, org tree, institution register, agreements."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.views.generic import ListView
+
+from portal.mixins import ScopedMixin
+from portal.worklist import home_panels
+from supervision.org.models import OrgUnit
+
+
+@login_required
+def home(request):
+    """Each role's start page: what awaits the user, counted within their scope."""
+    if not request.user.is_staff_member and request.user.has_role("supervisor"):
+        return redirect("supervision:my-reports")  # a social supervisor's home is their own portal (issue 6)
+    return render(request, "supervision/home.html", {"panels": home_panels(request.user)})
+
+
+class OrgUnitListView(ScopedMixin, ListView):
+    model = OrgUnit
+    permission_required = "supervision.view_orgunit"
+    template_name = "supervision/orgunit_list.html"
+
+    def get_queryset(self):
+        return (
+            OrgUnit.objects.visible_to(self.request.user)
+            .select_related("parent")
+            .annotate(staff_count=Count("role_assignments", distinct=True))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["my_scope"] = self.request.user.scope_units()
+        return context
