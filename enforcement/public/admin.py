@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from enforcement.public.models import Disclosure
 from enforcement.public.services import disclosure_withdraw
 from enforcement.rewards.models import Reward
-from supervision.leads.admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin
 
 
 @admin.register(Reward)

@@ -4,8 +4,7 @@
 from django.contrib import admin
 from django.db import transaction
 
-from portal.admin import AuditedAdmin
-from supervision.leads.admin import ReadOnlyAdmin
+from portal.admin import AuditedAdmin, ReadOnlyAdmin
 from supervision.org.models import Role
 from supervision.reports.models import Report, SupervisorAppointment
 
