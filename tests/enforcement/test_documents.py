@@ -360,8 +360,8 @@ def test_a_failure_after_the_file_is_written_removes_the_file(decided, monkeypat
 
 def test_demo_issues_decided_cases_decisions_once(decided, cast):
     users = {"b01_chief": cast.b01_chief}
-    assert demo._seed_documents(users) == 1
-    assert demo._seed_documents(users) == 0
+    assert demo.seed_documents(users) == 1
+    assert demo.seed_documents(users) == 0
     document = Document.objects.get(case=decided)
     assert document.kind == "penalty_decision" and document.issued_by == cast.b01_chief
 
