@@ -194,6 +194,14 @@ LEAD_IMPORT = {
     "progress_every": 2_000,  # rows between progress updates of the batch row
     "use_copy": True,  # PostgreSQL: write with COPY rather than bulk_create (bench/lead_import_bench.py)
 }
+# Smart screening (supervision/screening): settlement lines are Parquet files partitioned by month here;
+# `--engine spark` runs the same rules on Spark at SPARK_MASTER. Uploads are capped before parsing.
+SCREENING_DATA_DIR = Path(env_str("SCREENING_DATA_DIR", str(VAR_DIR / "screening")))
+SPARK_MASTER = env_str("SPARK_MASTER", "local[2]")
+SCREENING = {
+    "max_errors": env_int("SCREENING_MAX_ERRORS", 10_000),  # rows listed in one report
+    "max_upload_bytes": env_int("SCREENING_MAX_UPLOAD_BYTES", 2 * 1024 * 1024 * 1024),
+}
 # Random draws (双随机, domain §3): default ratio and team size, and the credit-grade weights (grades come
 # from the credit app; an institution without a grade weighs default_weight).
 RANDOM_DRAW = {

@@ -12,6 +12,9 @@ class SupervisionConfig(AppConfig):
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="supervision-cache-table")
         # Register permissions and home panels (reports_permissions: issue 6).
         from supervision import permissions, reports_permissions, worklist_leads  # noqa: F401
+        from supervision.screening import permissions as screening_permissions
+
+        screening_permissions.ready()
         from supervision.context_processors import NAVIGATION
         from supervision.reports_services import appointments_expire
         from supervision.services import AGREEMENT_REFRESH_HOOKS

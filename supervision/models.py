@@ -646,4 +646,5 @@ from supervision.reports_models import (  # noqa: E402, F401
     ReportFeedback,
     SupervisorAppointment,
 )
+from supervision.screening.models import *  # noqa: E402,F403
 from supervision.workdays import CalendarDay  # noqa: E402, F401
