@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from supervision import inspections_views, leads_views, reports_views, views
 
@@ -61,4 +61,5 @@ urlpatterns = [
         reports_views.ReportAttachmentView.as_view(),
         name="report-attachment",
     ),
+    path("screening/", include("supervision.screening.urls")),  # smart screening (issue 18)
 ]

@@ -154,7 +154,7 @@ class SparkEngine:
             SparkSession.builder.master(self.master)
             .appName("screening")
             .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.shuffle.partitions", "2")
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.parquet.inferTimestampNTZ.enabled", "true")

@@ -64,7 +64,9 @@ def test_spark_finds_the_same_hits_as_duckdb(cast, generated, data_dir, tmp_path
         pytest.skip(missing)
     from supervision.screening import services
 
-    versions = [rule.current for rule in services.Rule.objects.order_by("code")] if services.Rule.objects.exists() else []
+    versions = (
+        [rule.current for rule in services.Rule.objects.order_by("code")] if services.Rule.objects.exists() else []
+    )
     if not versions:
         services.rules_seed()
         versions = [rule.current for rule in services.Rule.objects.order_by("code")]

@@ -105,7 +105,8 @@ def test_readmission_at_15_days_but_not_16(flagged):
 
 
 def test_outside_during_stay_strictly_between(flagged):
-    rows = _stay("S", "S1", "2026-03-01", "2026-03-05") + [
+    rows = [
+        *_stay("S", "S1", "2026-03-01", "2026-03-05"),
         line("IN", psn_no="Q1", fee_ocur_time="2026-03-03 10:00:00"),
         line("PH", psn_no="Q1", med_type="41", fixmedins_code="B01P1", fee_ocur_time="2026-03-04 10:00:00"),
         line("FIRST", psn_no="Q1", fee_ocur_time="2026-03-01 10:00:00"),
