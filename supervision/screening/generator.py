@@ -76,7 +76,7 @@ def _values(rows) -> str:
 def generate(con, institutions: list[tuple[str, str, int]], plan: Plan) -> None:
     """Create tables ``gen_lines`` (the line columns, typed) and ``expected (rule_code, feedetl_sn)`` in the
     DuckDB connection ``con``. ``institutions``: (code, kind, level) with level 0 for none; it needs pharmacies,
-    hospitals and at least six outpatient institutions of one kind and level besides the outlier."""
+    hospitals and six outpatient institutions of one kind and level (the outlier and its five peers)."""
     pharmacies = [i for i in institutions if i[1] == "pharmacy"]
     hospitals = [i for i in institutions if i[1] == "hospital"]
     outpatient = [i for i in institutions if i[1] != "pharmacy"]
@@ -84,8 +84,8 @@ def generate(con, institutions: list[tuple[str, str, int]], plan: Plan) -> None:
     for inst in outpatient:
         groups.setdefault((inst[1], inst[2]), []).append(inst)
     peer_group = max(groups.values(), key=len)
-    if len(pharmacies) < 3 or not hospitals or len(peer_group) < 7:
-        raise ValueError("the generator needs ≥ 3 pharmacies, a hospital and 7 outpatient institutions alike")
+    if len(pharmacies) < 3 or not hospitals or len(peer_group) < 6:
+        raise ValueError("the generator needs ≥ 3 pharmacies, a hospital and 6 outpatient institutions alike")
     outlier = peer_group[0][0]
     low_level = [i for i in outpatient if i[2] < 3 and i[0] != outlier]
     if not low_level:
