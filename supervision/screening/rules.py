@@ -169,8 +169,8 @@ TEMPLATES: dict[str, Template] = {
                    FROM sums WHERE n >= {peers} AND n > 1),
                outliers AS (SELECT * FROM stats WHERE m > mu AND m >= mu + {sigmas} * sd)
                SELECT l.feedetl_sn,
-                      CAST(ROUND(CAST(l.fund_pay AS DOUBLE) * (o.m - o.mu) / NULLIF(o.m, 0), 2)
-                           AS DECIMAL(14, 2)) AS amount
+                      CAST(ROUND(CAST(CAST(l.fund_pay AS DOUBLE) * (o.m - o.mu) / NULLIF(o.m, 0)
+                                      AS DECIMAL(18, 6)), 2) AS DECIMAL(14, 2)) AS amount
                FROM lines l JOIN outliers o ON o.fixmedins_code = l.fixmedins_code AND o.med_type = l.med_type
                 AND o.ym = EXTRACT(YEAR FROM l.fee_date) * 100 + EXTRACT(MONTH FROM l.fee_date)""",
         ),
