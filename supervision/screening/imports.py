@@ -226,8 +226,22 @@ def _q(path) -> str:
     return str(path).replace("'", "''")
 
 
-def _report(con, checks_sql: str) -> tuple[list[dict], int]:
-    """Run the checks (rows of ``rn, field, code, value``) and turn them into the per-row report."""
+def _report(con, rules: list[tuple[str, str, str]], key: str) -> tuple[list[dict], int]:
+    """Run the checks ``(field, code, condition)`` and the uniqueness of ``key``; return the per-row report.
+
+    One pass over the table answers the common case (a clean file); only a file with problems pays for the
+    detailed report, one scan per check."""
+    any_problem = " OR ".join(f"({condition})" for _field, _code, condition in rules)
+    bad = con.execute(f"SELECT COUNT(*) FROM raw WHERE {any_problem}").fetchone()[0]
+    repeated = con.execute(f"SELECT COUNT({key}) - COUNT(DISTINCT {key}) FROM raw WHERE {key} <> ''").fetchone()[0]
+    if not bad and not repeated:
+        return [], 0
+    duplicate = (
+        f"SELECT rn, '{key}' AS field, 'duplicate' AS code, {key} AS value FROM ("
+        f"SELECT rn, {key}, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY rn) AS k FROM raw "
+        f"WHERE {key} <> '') WHERE k > 1"
+    )
+    checks_sql = _checks(rules) + " UNION ALL " + duplicate
     max_errors = settings.SCREENING["max_errors"]
     con.execute(f"CREATE TEMP TABLE problems AS {checks_sql}")
     error_rows = con.execute("SELECT COUNT(DISTINCT rn) FROM problems").fetchone()[0]
@@ -279,7 +293,7 @@ def _ts(column: str) -> str:
     return f"COALESCE(TRY_STRPTIME({column}, '%Y-%m-%d %H:%M:%S'), TRY_STRPTIME({column}, '%Y-%m-%d'))"
 
 
-def _settlement_checks() -> str:
+def _settlement_checks() -> list[tuple[str, str, str]]:
     rules = []
     for column in LINE_HEADER:
         if column != "dise_codg":
@@ -308,12 +322,7 @@ def _settlement_checks() -> str:
         ("fixmedins_code", "institution",
          "fixmedins_code <> '' AND UPPER(fixmedins_code) NOT IN (SELECT code FROM known_institutions)"),
     ]  # fmt: skip
-    duplicate = (
-        "SELECT rn, 'feedetl_sn' AS field, 'duplicate' AS code, feedetl_sn AS value FROM ("
-        "SELECT rn, feedetl_sn, ROW_NUMBER() OVER (PARTITION BY feedetl_sn ORDER BY rn) AS k FROM raw "
-        "WHERE feedetl_sn <> '') WHERE k > 1"
-    )
-    return _checks(rules) + " UNION ALL " + duplicate
+    return rules
 
 
 def _typed_lines(batch_id: int) -> str:
@@ -426,7 +435,7 @@ def settlement_import_run(*, batch: SettlementBatch) -> SettlementBatch:
 
             con.register("codes", pa.table({"code": pa.array(codes, pa.string())}))
             con.execute("INSERT INTO known_institutions SELECT code FROM codes")
-        errors, error_rows = _report(con, _settlement_checks())
+        errors, error_rows = _report(con, _settlement_checks(), "feedetl_sn")
         if errors:
             _update(batch, status=S.REJECTED, errors=errors, error_count=error_rows, progress=100,
                     finished_at=timezone.now())  # fmt: skip
@@ -482,9 +491,9 @@ def _write_lines(con, batch, data_dir: Path, workdir: Path):
     if existing:
         files = ", ".join(f"'{_q(p)}'" for p in existing)
         con.execute(f"CREATE TEMP TABLE kept AS SELECT feedetl_sn FROM read_parquet([{files}])")
-        con.execute("CREATE TEMP TABLE fresh AS SELECT * FROM raw ANTI JOIN kept USING (feedetl_sn)")
+        con.execute("CREATE TEMP VIEW fresh AS SELECT * FROM raw ANTI JOIN kept USING (feedetl_sn)")
     else:
-        con.execute("CREATE TEMP TABLE fresh AS SELECT * FROM raw")
+        con.execute("CREATE TEMP VIEW fresh AS SELECT * FROM raw")
     total = con.execute("SELECT COUNT(*) FROM raw").fetchone()[0]
     kept = con.execute("SELECT COUNT(*) FROM fresh").fetchone()[0]
     if not kept:
@@ -512,7 +521,7 @@ def _write_lines(con, batch, data_dir: Path, workdir: Path):
 CATEGORIES = [c.value for c in CatalogueItem.Category]
 
 
-def _catalogue_checks() -> str:
+def _catalogue_checks() -> list[tuple[str, str, str]]:
     cats = ", ".join(f"'{c}'" for c in CATEGORIES)
     integer = "'[0-9]{1,3}'"
     rules = [
@@ -533,12 +542,7 @@ def _catalogue_checks() -> str:
         ("min_inst_level", "level", "min_inst_level NOT IN ('', '1', '2', '3')"),
         ("exclusive_group", "too_long", "LENGTH(exclusive_group) > 40"),
     ]  # fmt: skip
-    duplicate = (
-        "SELECT rn, 'hilist_code' AS field, 'duplicate' AS code, hilist_code AS value FROM ("
-        "SELECT rn, hilist_code, ROW_NUMBER() OVER (PARTITION BY hilist_code ORDER BY rn) AS k FROM raw "
-        "WHERE hilist_code <> '') WHERE k > 1"
-    )
-    return _checks(rules) + " UNION ALL " + duplicate
+    return rules
 
 
 class CatalogueRejected(Exception):
@@ -568,7 +572,7 @@ def catalogue_import(*, by: User, fileobj, file_name: str) -> CatalogueVersion:
             load_raw(con, path, CATALOGUE_HEADER, workdir)
         except FileProblem as problem:
             raise CatalogueRejected([problem.error]) from None
-        errors, _rows = _report(con, _catalogue_checks())
+        errors, _rows = _report(con, _catalogue_checks(), "hilist_code")
         if errors:
             raise CatalogueRejected(errors)
         rows = con.execute(f"SELECT {', '.join(CATALOGUE_HEADER)} FROM raw ORDER BY rn").fetchall()
