@@ -163,8 +163,8 @@ def postgres_vs_duckdb(con, workdir: Path) -> dict:
 
     services.rules_seed()
     specs = [services.spec_of(r.current) for r in services.Rule.objects.order_by("code")]
-    institutions, _ = services._institutions()
-    catalogue = services._catalogue_table(services.CatalogueVersion.objects.order_by("-number").first())
+    institutions, _ = services.institutions_table()
+    catalogue = services.catalogue_table(services.CatalogueVersion.objects.order_by("-number").first())
     inputs = engines.Inputs(workdir, settings.SCREENING_DATA_DIR, catalogue, institutions,
                             engines.FLAGGED_SCHEMA.empty_table())  # fmt: skip
     duck = engines.DuckDBEngine().connect(inputs)

@@ -170,7 +170,8 @@ def _update(run: ScreeningRun, **fields) -> None:
     ScreeningRun.objects.filter(pk=run.pk).update(**fields)
 
 
-def _catalogue_table(version: CatalogueVersion | None):
+def catalogue_table(version: CatalogueVersion | None):
+    """The catalogue version's items as the engines' Arrow table (blank limits as NULL)."""
     import pyarrow as pa
 
     rows = (
@@ -182,7 +183,8 @@ def _catalogue_table(version: CatalogueVersion | None):
     return pa.Table.from_pylist(rows, schema=engines.CATALOGUE_SCHEMA)
 
 
-def _institutions():
+def institutions_table():
+    """Every institution as the engines' Arrow table (level 0 when none), and code → (id, jurisdiction id)."""
     import pyarrow as pa
 
     rows = list(Institution.objects.values_list("pk", "code", "kind", "level", "jurisdiction_id"))
@@ -217,9 +219,9 @@ def run_execute(*, run: ScreeningRun) -> ScreeningRun:
     try:
         if run.catalogue_version is None:
             raise ValidationError(_("Import the catalogue (knowledge base) before running the rules."))
-        institutions, by_code = _institutions()
+        institutions, by_code = institutions_table()
         inputs = engines.Inputs(
-            workdir, settings.SCREENING_DATA_DIR, _catalogue_table(run.catalogue_version), institutions,
+            workdir, settings.SCREENING_DATA_DIR, catalogue_table(run.catalogue_version), institutions,
             _flagged([v.rule.code for v in versions]),
         )  # fmt: skip
 

@@ -71,11 +71,11 @@ def test_spark_finds_the_same_hits_as_duckdb(cast, generated, data_dir, tmp_path
         services.rules_seed()
         versions = [rule.current for rule in services.Rule.objects.order_by("code")]
     specs = [services.spec_of(v) for v in versions]
-    institutions, _codes = services._institutions()
+    institutions, _codes = services.institutions_table()
     from supervision.screening.models import CatalogueVersion
 
     inputs = engines.Inputs(
-        tmp_path, data_dir, services._catalogue_table(CatalogueVersion.objects.get()), institutions,
+        tmp_path, data_dir, services.catalogue_table(CatalogueVersion.objects.get()), institutions,
         engines.FLAGGED_SCHEMA.empty_table(),
     )  # fmt: skip
 
