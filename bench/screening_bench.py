@@ -223,6 +223,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=2_000_000)
     parser.add_argument("--import-lines", type=int, default=2_000_000)
     parser.add_argument("--skip-spark", action="store_true")
+    parser.add_argument("--only-run", action="store_true", help="only the big run (part 2)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="screening-bench-"))
     report = [f"Measured {time.strftime('%Y-%m-%d %H:%M')} UTC, load average {os.getloadavg()[0]:.1f} on "
@@ -244,44 +245,47 @@ def main() -> None:
             catalogue_import(by=User.objects.get(username="analyst"), file_name="bench-catalogue.csv",
                              fileobj=io.BytesIO(generator.catalogue_csv().encode()))  # fmt: skip
 
-        # 1. Import.
-        settings.SCREENING_DATA_DIR = workdir / "import"
-        imported = bench_import(institutions, args.import_lines, workdir)
-        rate, floor = imported["lines"] / imported["seconds"], imported["lines"] / imported["duck_seconds"]
-        report.append(
-            f"**Import** of {imported['lines']:,} lines ({imported['bytes'] / 1e6:.0f} MB CSV) through the service "
-            f"(checks, dedup, Parquet by month): {imported['seconds']:.1f} s = **{rate:,.0f} lines/s**; DuckDB's own "
-            f"CSV → Parquet copy of the same file: {imported['duck_seconds']:.1f} s = {floor:,.0f} lines/s; "
-            f"ratio **{rate / floor:.2f}×** (target ≥ 0.5×)."
-        )
-        shutil.rmtree(workdir / "import", ignore_errors=True)
+        if not args.only_run:
+            # 1. Import.
+            settings.SCREENING_DATA_DIR = workdir / "import"
+            imported = bench_import(institutions, args.import_lines, workdir)
+            rate, floor = imported["lines"] / imported["seconds"], imported["lines"] / imported["duck_seconds"]
+            report.append(
+                f"**Import** of {imported['lines']:,} lines ({imported['bytes'] / 1e6:.0f} MB CSV) through the service "
+                f"(checks, dedup, Parquet by month): {imported['seconds']:.1f} s = **{rate:,.0f} lines/s**; "
+                f"DuckDB's own "
+                f"CSV → Parquet copy of the same file: {imported['duck_seconds']:.1f} s = {floor:,.0f} lines/s; "
+                f"ratio **{rate / floor:.2f}×** (target ≥ 0.5×)."
+            )
+            shutil.rmtree(workdir / "import", ignore_errors=True)
 
-        # 3 + 4. 2M lines: PostgreSQL vs DuckDB, and Spark.
-        settings.SCREENING_DATA_DIR = small_dir
-        con, count, gen_seconds = generate(institutions, args.small, "S", workdir)
-        write_parquet(con, small_dir, 1)
-        con.close()
-        (workdir / "pg").mkdir()
-        compared = postgres_vs_duckdb(None, workdir / "pg")
-        same = {c: (compared["duck"][c], compared["pg"].get(c)) for c in compared["duck"]}
-        report.append(
-            f"**PostgreSQL vs DuckDB** on {count:,} lines, twelve rules as counts (the same SQL; sqlglot → postgres): "
-            f"PostgreSQL {compared['pg_seconds']:.1f} s (after {compared['pg_load_seconds']:.0f} s to load and "
-            f"index), DuckDB {compared['duck_seconds']:.1f} s: "
-            f"**{compared['pg_seconds'] / compared['duck_seconds']:.1f}× "
-            f"faster in DuckDB**. Counts (DuckDB, PostgreSQL): "
-            + ", ".join(f"{c} {d}/{p if p is not None else 'error'}" for c, (d, p) in same.items())
-            + (f". PostgreSQL errors: {compared['errors']}" if compared["errors"] else ".")
-        )
-        os.environ["SCREENING_DATA_DIR"] = str(small_dir)
-        seconds, rss, out = run_command(["run_screening", "--dry-run"])
-        report.append(f"DuckDB dry run (all rules, hits counted) on {count:,} lines: {seconds:.1f} s, peak RSS "
-                      f"{rss / 1024:.0f} MB — `{out[:300]}`")  # fmt: skip
-        if not args.skip_spark:
-            seconds, rss, out = run_command(["run_screening", "--dry-run", "--engine", "spark"])
-            report.append(f"**Spark local[2]** dry run on the same {count:,} lines: {seconds:.1f} s (JVM start "
-                          f"included) — `{out[:300]}`")  # fmt: skip
-        shutil.rmtree(small_dir, ignore_errors=True)
+            # 3 + 4. 2M lines: PostgreSQL vs DuckDB, and Spark.
+            settings.SCREENING_DATA_DIR = small_dir
+            con, count, gen_seconds = generate(institutions, args.small, "S", workdir)
+            write_parquet(con, small_dir, 1)
+            con.close()
+            (workdir / "pg").mkdir()
+            compared = postgres_vs_duckdb(None, workdir / "pg")
+            same = {c: (compared["duck"][c], compared["pg"].get(c)) for c in compared["duck"]}
+            report.append(
+                f"**PostgreSQL vs DuckDB** on {count:,} lines, twelve rules as counts "
+                f"(the same SQL; sqlglot → postgres): "
+                f"PostgreSQL {compared['pg_seconds']:.1f} s (after {compared['pg_load_seconds']:.0f} s to load and "
+                f"index), DuckDB {compared['duck_seconds']:.1f} s: "
+                f"**{compared['pg_seconds'] / compared['duck_seconds']:.1f}× "
+                f"faster in DuckDB**. Counts (DuckDB, PostgreSQL): "
+                + ", ".join(f"{c} {d}/{p if p is not None else 'error'}" for c, (d, p) in same.items())
+                + (f". PostgreSQL errors: {compared['errors']}" if compared["errors"] else ".")
+            )
+            os.environ["SCREENING_DATA_DIR"] = str(small_dir)
+            seconds, rss, out = run_command(["run_screening", "--dry-run"])
+            report.append(f"DuckDB dry run (all rules, hits counted) on {count:,} lines: {seconds:.1f} s, peak RSS "
+                          f"{rss / 1024:.0f} MB — `{out[:300]}`")  # fmt: skip
+            if not args.skip_spark:
+                seconds, rss, out = run_command(["run_screening", "--dry-run", "--engine", "spark"])
+                report.append(f"**Spark local[2]** dry run on the same {count:,} lines: {seconds:.1f} s (JVM start "
+                              f"included) — `{out[:300]}`")  # fmt: skip
+            shutil.rmtree(small_dir, ignore_errors=True)
 
         # 2. The full run over the big set, hits and leads written.
         con, count, gen_seconds = generate(institutions, args.lines, "L", workdir)
