@@ -14,6 +14,7 @@ from supervision.leads import api as leads_api
 from supervision.org import api as org_api
 from supervision.register import api as register_api
 from supervision.reports import api as reports_api
+from supervision.screening import api as screening_api
 
 router = DefaultRouter()
 router.register("org-units", org_api.OrgUnitViewSet, basename="orgunit")
@@ -26,6 +27,9 @@ router.register("reports", reports_api.ReportViewSet, basename="report")
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("agreement-actions", agreement_actions_api.AgreementActionViewSet, basename="agreementaction")
 router.register("credit/ratings", credit_api.CreditRatingViewSet, basename="creditrating")  # issue 7
+router.register("screening/rules", screening_api.RuleViewSet, basename="screening-rule")  # issue 18
+router.register("screening/runs", screening_api.RunViewSet, basename="screening-run")
+router.register("settlement-batches", screening_api.SettlementBatchViewSet, basename="settlementbatch")
 router.register(r"cases/(?P<pk>[0-9]+)/documents", documents_api.CaseDocumentViewSet, basename="case-document")
 
 urlpatterns = [
@@ -49,6 +53,7 @@ urlpatterns = [
         enforcement_leads_api.FindingAgreementActionFollowUpAPIView.as_view(),
         name="finding-agreementaction",
     ),
+    path("leads/<int:pk>/hits/", screening_api.LeadHitsView.as_view(), name="lead-hits"),  # issue 18
     path("assessments/score/", credit_api.AssessmentScoreView.as_view(), name="assessment-score"),  # issue 7
     path("", include(router.urls)),
 ]

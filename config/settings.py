@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from config.env import env_bool, env_int, env_list, env_str
 
 import os
+import tempfile
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -194,6 +195,17 @@ LEAD_IMPORT = {
     "progress_every": 2_000,  # rows between progress updates of the batch row
     "use_copy": True,  # PostgreSQL: write with COPY rather than bulk_create (bench/lead_import_bench.py)
 }
+# Smart screening (supervision/screening): settlement lines are Parquet files partitioned by month here;
+# `--engine spark` runs the same rules on Spark at SPARK_MASTER. Uploads are capped before parsing.
+# Tests default to a fresh directory per process (Parquet files are not rolled back with the database).
+SCREENING_DATA_DIR = Path(
+    env_str("SCREENING_DATA_DIR", tempfile.mkdtemp(prefix="screening-") if TESTING else str(VAR_DIR / "screening"))
+)
+SPARK_MASTER = env_str("SPARK_MASTER", "local[2]")
+SCREENING = {
+    "max_errors": env_int("SCREENING_MAX_ERRORS", 10_000),  # rows listed in one report
+    "max_upload_bytes": env_int("SCREENING_MAX_UPLOAD_BYTES", 2 * 1024 * 1024 * 1024),
+}
 # Random draws (双随机, domain §3): default ratio and team size, and the credit-grade weights (grades come
 # from the credit app; an institution without a grade weighs default_weight).
 RANDOM_DRAW = {
@@ -270,6 +282,7 @@ DEMO_SEEDERS = [
     "supervision.reports.demo.seed",  # supervisor appointments, supervisor and public reports (issue 6)
     "enforcement.public.demo.seed",  # rewards and published decisions (issue 6)
     "credit.demo.seed",  # ratings in every grade, repair applications, an assessment (issue 7)
+    "supervision.screening.demo.seed",  # settlement lines with planted violations, screened into leads (issue 18)
 ]
 
 # The bench data set (contract §Bench) that `seed_demo --bench` adds on top of the demo data, in order: the

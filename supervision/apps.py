@@ -23,6 +23,9 @@ class SupervisionConfig(AppConfig):
         from portal.context_processors import NAVIGATION
         from supervision.register.services import AGREEMENT_REFRESH_HOOKS
         from supervision.reports.services import appointments_expire
+        from supervision.screening import permissions as screening_permissions
+
+        screening_permissions.ready()
 
         if appointments_expire not in AGREEMENT_REFRESH_HOOKS:
             AGREEMENT_REFRESH_HOOKS.append(appointments_expire)

@@ -35,6 +35,7 @@ from supervision.register.models import (
     InstitutionUserObjectPermission,
 )
 from supervision.reports.models import Report, ReportAttachment, ReportFeedback, SupervisorAppointment
+from supervision.screening.models import *  # noqa: F403 - screening's models register with the app
 
 __all__ = [
     "Agreement",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from supervision.inspections import views as inspections_views
 from supervision.leads import views as leads_views
@@ -69,4 +69,5 @@ urlpatterns = [
         reports_views.ReportAttachmentView.as_view(),
         name="report-attachment",
     ),
+    path("screening/", include("supervision.screening.urls")),  # smart screening (issue 18)
 ]

@@ -24,6 +24,9 @@ FUND_OFFICERS = {"fund_officer", "b01_fund"}
 # Leads and inspections (issue 5).
 ANALYSTS = {"analyst"}
 DRAWERS = CHIEFS | {"director"}
+# Smart screening (issue 18): roles held in a city-wide unit only (a branch chief is not a screener).
+SCREEN_VIEW = {"analyst", "enf_chief", "director"}
+SCREEN_RUN = {"analyst", "enf_chief"}
 
 
 def sees(username: str, model: str, branch: str) -> bool:
@@ -198,6 +201,25 @@ ROUTES: dict[str, Route] = {
     # Revoking an applied agreement measure (issue 7: its credit events are reversed).
     "enforcement:agreementaction-revoke": r(CHIEFS | {"director"}, obj="agreementaction", method="post", ok=302),
     # --- end of issue 7 pages ---
+    # --- Smart screening (issue 18; supervision/screening/urls.py): rules, runs, imports, the knowledge base ---
+    "supervision:screening:rule-list": r(SCREEN_VIEW),
+    "supervision:screening:rule-detail": r(SCREEN_VIEW, obj="screeningrule"),
+    "supervision:screening:rule-update": r({"analyst"}, obj="screeningrule", method="post", ok=302),  # bare POST
+    "supervision:screening:run-list": r(SCREEN_VIEW),
+    # Bare POST: a run of every active rule is started (it fails at once without a knowledge base): 302.
+    "supervision:screening:run-create": r(SCREEN_RUN, method="post", ok=302),
+    "supervision:screening:run-detail": r(SCREEN_VIEW, obj="screeningrun"),
+    "supervision:screening:run-progress": r(SCREEN_VIEW, obj="screeningrun"),
+    "supervision:screening:batch-list": r(SCREEN_VIEW),
+    "supervision:screening:batch-create": r(SCREEN_RUN),
+    "supervision:screening:batch-detail": r(SCREEN_VIEW, obj="settlementbatch"),
+    "supervision:screening:batch-progress": r(SCREEN_VIEW, obj="settlementbatch"),
+    "supervision:screening:catalogue": r(SCREEN_VIEW),
+    "supervision:screening:catalogue-import": r(SCREEN_RUN),
+    # A lead's hits (its evidence) and their Excel export: scoped like the lead.
+    "supervision:screening:lead-hits": r(STAFF, obj="lead"),
+    "supervision:screening:lead-hits-export": r(STAFF, obj="lead"),
+    # --- end of issue 18 pages ---
     # API
     "api-token": Route(fixed=405, api=True),  # POST only
     "api-schema": Route(fixed=200, api=True),
@@ -253,6 +275,14 @@ ROUTES: dict[str, Route] = {
     "creditrating-list": r(STAFF, api=True),
     "creditrating-detail": r(STAFF, api=True, obj="creditrating"),
     "assessment-score": r(STAFF, api=True, ok=405),
+    # Smart screening (issue 18; supervision/screening/api.py)
+    "screening-rule-list": r(SCREEN_VIEW, api=True),
+    "screening-rule-detail": r(SCREEN_VIEW, api=True, obj="screeningrule"),
+    "screening-run-list": r(SCREEN_VIEW, api=True),
+    "screening-run-detail": r(SCREEN_VIEW, api=True, obj="screeningrun"),
+    "settlementbatch-list": r(SCREEN_VIEW, api=True),
+    "settlementbatch-detail": r(SCREEN_VIEW, api=True, obj="settlementbatch"),
+    "lead-hits": r(STAFF, api=True, obj="lead"),
     # Documents of a case (issue 4; enforcement/documents_api.py)
     "case-document-list": r(STAFF, api=True, obj="case"),
     "case-document-detail": r(STAFF, api=True, obj="casedocument"),

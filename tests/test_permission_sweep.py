@@ -17,6 +17,7 @@ from tests.factories import (
     PrintBatchFactory,
 )
 from tests.permission_expectations import PREFIX_RULES, ROUTES, expected
+from tests.supervision.screening.sweep import screening_objects
 
 ALL_USERS = [
     None,
@@ -111,6 +112,8 @@ def objects(org, cast):
         **_issue6_objects(cases, cast, org),
         # Credit ratings, repair applications and assessments (issue 7).
         **credit_objects(b01, b02),
+        # Smart screening (issue 18): the city's rules, runs and settlement imports.
+        **screening_objects(b01, b02),
     }
 
 

@@ -32,6 +32,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "received_on",
             "description",
             "rule_code",
+            "hits",
             "occurred_on",
             "external_id",
             "assignee",

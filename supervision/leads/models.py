@@ -109,6 +109,7 @@ class Lead(ScopedModel):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
     verification_due = models.DateField(_("verification due"), null=True, blank=True)
     rule_code = models.CharField(_("screening rule"), max_length=40, blank=True)
+    hits = models.PositiveIntegerField(_("screening hits"), default=0)  # contract: 0 for other sources
     occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
     # Unique through Meta.constraints (no extra LIKE index on PostgreSQL, which a unique field would add).
     external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
