@@ -1,13 +1,13 @@
 """/api/v1/: one router for every app's viewsets, the token endpoint, schema and docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from credit import api as credit_api
 from enforcement import api as enforcement_api
 from enforcement import documents_api
 from enforcement import leads_api as enforcement_leads_api
+from portal.api_views import SchemaView, docs_view
 from supervision import api as supervision_api
 from supervision import inspections_api, leads_api, reports_api
 
@@ -26,8 +26,8 @@ router.register(r"cases/(?P<pk>[0-9]+)/documents", documents_api.CaseDocumentVie
 
 urlpatterns = [
     path("auth/token/", supervision_api.TokenView.as_view(), name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),  # signed-in users and token holders only
+    path("docs/", docs_view, name="api-docs"),
     # Following up confirmed leads and inspection findings (enforcement side of issue 5).
     path("leads/<int:pk>/open-case/", enforcement_leads_api.CaseFollowUpAPIView.as_view(), name="lead-open-case"),
     path(

@@ -200,8 +200,9 @@ ROUTES: dict[str, Route] = {
     # --- end of issue 7 pages ---
     # API
     "api-token": Route(fixed=405, api=True),  # POST only
-    "api-schema": Route(fixed=200, api=True),
-    "api-docs": Route(fixed=200, api=True),
+    # Schema and docs need a signed-in user (issue 13): anonymous 401 (schema) or the login page (docs).
+    "api-schema": r(EVERYONE, api=True),
+    "api-docs": r(EVERYONE),
     "api-root": r(EVERYONE, api=True),
     "orgunit-list": r(STAFF | {"admin"}, api=True),
     "orgunit-detail": r(STAFF | {"admin"}, api=True, obj="orgunit"),
