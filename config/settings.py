@@ -117,6 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django empties tables with TRUNCATE between transactional tests; the audit table refuses TRUNCATE
+    # unless the session allows it (supervision migration audit_no_truncate).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c portal.allow_audit_truncate=on"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "supervision.User"
@@ -288,7 +292,7 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an unauthenticated request gets 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "supervision.accounts.api.ExpiringTokenAuthentication",  # idle expiry, revoked on password change
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

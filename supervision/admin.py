@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from supervision import audit, services
+from supervision.accounts import services as account_services
+from supervision.accounts.admin import revoke_api_tokens
 from supervision.models import (
     Agreement,
     AgreementStatusChange,
@@ -84,6 +86,7 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "is_active", "certificate_number", "certificate_expires"]
     search_fields = ["username", "full_name", "certificate_number"]
     inlines = [RoleAssignmentInline]
+    actions = [revoke_api_tokens]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (_("Enforcement"), {"fields": ["full_name", "phone", "certificate_number", "certificate_expires"]}),
@@ -100,6 +103,8 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
                 before=before,
                 after=audit.snapshot(obj),
             )
+            if change and not obj.is_active:  # a deactivated user's API tokens go with them (issue 13)
+                account_services.tokens_revoke(user=obj, by=request.user, reason="deactivated")
 
     def save_formset(self, request, form, formset, change):
         with transaction.atomic():

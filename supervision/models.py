@@ -624,6 +624,7 @@ class AgreementGroupObjectPermission(GroupObjectPermissionBase):
 
 
 # Models kept in their own modules, registered here so the app loads them.
+from supervision.accounts.models import *  # noqa: E402,F403
 from supervision.inspections_models import (  # noqa: E402, F401
     ConflictDeclaration,
     Finding,

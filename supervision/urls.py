@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from supervision import inspections_views, leads_views, reports_views, views
 
 app_name = "supervision"
 
 urlpatterns = [
+    path("", include("supervision.accounts.urls")),  # API tokens of one's own account (issue 13)
     path("units/", views.OrgUnitListView.as_view(), name="orgunit-list"),
     path("institutions/", views.InstitutionListView.as_view(), name="institution-list"),
     path("institutions/export/", views.InstitutionExportView.as_view(), name="institution-export"),
