@@ -395,7 +395,9 @@ UPLOAD_XLSX = {
 # An import whose file (XLSX: uncompressed) is larger than this runs in the task worker, not the request.
 UPLOAD_INLINE_MAX_BYTES = env_int("UPLOAD_INLINE_MAX_BYTES", 2 * 1024 * 1024)
 # File types accepted as inspection evidence (checked from the content, not only the name).
-EVIDENCE_TYPES = env_list("EVIDENCE_TYPES", ["pdf", "jpg", "jpeg", "png", "gif", "docx", "xlsx", "mp3", "mp4", "wav"])
+EVIDENCE_TYPES = env_list(
+    "EVIDENCE_TYPES", ["pdf", "jpg", "jpeg", "png", "gif", "docx", "xlsx", "mp3", "mp4", "wav", "txt"]
+)
 
 # Labels used in templates for the site.
 SITE_TITLE = _("Medical Insurance Fund Supervision Portal")

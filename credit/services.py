@@ -26,6 +26,7 @@ from credit.models import (
 from credit.rating import compute
 from enforcement import gates
 from enforcement.models import AgreementAction, Case, CaseEvent, ProposedPenalty
+from portal import uploads
 from supervision import audit
 from supervision.errors import InvalidState
 from supervision.models import Institution, User
@@ -270,6 +271,10 @@ def repair_apply(
         raise ValidationError({"reasons": _("State the reasons.")})
     if not (evidence_description or "").strip():
         raise ValidationError({"evidence_description": _("Describe the evidence.")})
+    if evidence:
+        problem = uploads.check_type(evidence, settings.EVIDENCE_TYPES)  # from the content, not only the name
+        if problem:
+            raise ValidationError({"evidence": problem})
     if RepairApplication.objects.filter(institution=institution, year=year, state="submitted").exists():
         raise ValidationError({"institution": _("An application for this year is already awaiting a decision.")})
     application = RepairApplication(

@@ -13,7 +13,7 @@
   bytes, the shared-strings part that openpyxl keeps in memory, the compression ratio). A lying directory
   cannot help: ``zipfile`` stops a member at its declared size.
 - **Type from content**: ``check_type`` compares the file's first bytes with the type its name claims
-  (PDF, PNG, JPEG, GIF, Office Open XML, MP3/MP4/WAV); HTML or SVG saved as ``.pdf``/``.png`` is refused.
+  (PDF, PNG, JPEG, GIF, Office Open XML, MP3/MP4/WAV, plain text); HTML or SVG saved as ``.pdf``/``.png`` is refused.
 - **Rejected files are not kept**: ``discard`` deletes a stored file (used when an import is rejected).
 
 This module imports no app of the portal; its messages are for people (no codes).
@@ -239,6 +239,8 @@ def _is_mp4(head: bytes) -> bool:
 
 
 def detected_type_matches(ext: str, head: bytes, raw=None) -> bool:
+    if ext == "txt":  # plain text: no binary bytes, and not markup a browser would run
+        return b"\0" not in head and not head.lstrip().startswith(b"<")
     if ext == "mp4":
         return _is_mp4(head)
     if ext == "wav":

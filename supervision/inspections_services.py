@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import uploads
 from supervision import audit, draws
 from supervision.errors import InvalidState
 from supervision.extensions import violation_code_choices
@@ -227,6 +228,10 @@ def inspection_add_finding(
     amount = Decimal(amount or 0)
     if amount < 0:
         errors["amount"] = _("The amount cannot be negative.")
+    if evidence is not None:
+        problem = uploads.check_type(evidence, settings.EVIDENCE_TYPES)  # from the content, not only the name
+        if problem:
+            errors["evidence"] = problem
     if errors:
         raise ValidationError(errors)
     finding = Finding(

@@ -231,6 +231,10 @@ ROUTES: dict[str, Route] = {
     "lead-dismiss": r(STAFF, api=True, obj="lead", ok=405),
     "lead-confirm": r(STAFF, api=True, obj="lead", ok=405),
     "lead-import": r(STAFF, api=True, ok=405),
+    "lead-import-status": r(STAFF, api=True, obj="importbatch"),  # progress and report of a batch (issue 13)
+    # One's own API tokens (issue 13): everyone signed in; revoking is POST only.
+    "supervision:account-tokens": r(EVERYONE),
+    "supervision:account-tokens-revoke": r(EVERYONE, ok=405),
     "inspection-list": r(STAFF, api=True),
     "inspection-detail": r(STAFF, api=True, obj="inspection"),
     "inspection-start": r(STAFF, api=True, obj="inspection", ok=405),
