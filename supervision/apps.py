@@ -10,6 +10,10 @@ class SupervisionConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="supervision-cache-table")
+        # Every date field typed by people has sane bounds (issue 13).
+        from portal import dates
+
+        dates.install()
         # Register permissions and home panels (reports_permissions: issue 6).
         from supervision import permissions, reports_permissions, worklist_leads  # noqa: F401
         from supervision.context_processors import NAVIGATION

@@ -29,6 +29,7 @@ from enforcement.models import (
     ViolationType,
 )
 from enforcement.procedure import ACTIONS, Action, _assigned_or_other_role
+from portal import dates
 from supervision import audit
 from supervision import services as supervision_services
 from supervision.errors import InvalidState
@@ -540,8 +541,10 @@ def _supervise(case, by, comment, data):
     deadline = data.get("city_deadline")
     if not deadline:
         raise ValidationError({"city_deadline": _("Set the city deadline.")})
-    if deadline < timezone.localdate():
-        raise ValidationError({"city_deadline": _("The deadline cannot be in the past.")})
+    try:
+        dates.validate_deadline(deadline)  # from today to five years ahead (issue 13)
+    except ValidationError as exc:
+        raise ValidationError({"city_deadline": exc.messages}) from None
     case.city_deadline = deadline
     return None, {"city_deadline": deadline}
 
