@@ -23,6 +23,7 @@ from enforcement.filters import AgreementActionFilter, CaseFilter
 from enforcement.forms import ACTION_FORMS, CaseOpenForm, PenaltyItemForm
 from enforcement.models import AgreementAction, Case, CaseEvent, ProposedPenalty
 from enforcement.procedure import ACTIONS, available_actions
+from portal import jsonforms
 from supervision.api_common import Conflict, ScopedViewSetMixin
 from supervision.models import Agreement, Institution
 from supervision.permissions import object_perm_checker
@@ -50,6 +51,9 @@ def domain_errors():
 
 def validated(form: forms.Form) -> forms.Form:
     """Raise 400 with ``{"field": ["message"]}`` when the form is invalid."""
+    shape = jsonforms.shape_errors(form)  # a list where one value belongs: 400, not a crash (issue 13)
+    if shape:
+        raise exceptions.ValidationError(shape)
     if not form.is_valid():
         errors = {
             (api_settings.NON_FIELD_ERRORS_KEY if key == forms.forms.NON_FIELD_ERRORS else key): list(messages)

@@ -81,12 +81,16 @@ class InputGateMiddleware:
         if field is None and request.method in BODY_METHODS:
             content_type = request.content_type or ""
             if content_type == "application/json" or content_type.endswith("+json"):
+                body = request.body
                 try:
-                    data = json.loads(request.body or b"null")
+                    data = json.loads(body) if body.strip() else {}
                 except RecursionError:
                     return _refuse(request, 400, None, _("The JSON body is nested too deeply."))
                 except ValueError:
-                    data = None  # the view's parser reports malformed JSON in its own words
+                    data = {}  # the view's parser reports malformed JSON in its own words
+                if is_api(request) and not isinstance(data, dict):
+                    # Every endpoint takes an object; `null` or `[…]` would reach code expecting one.
+                    return _refuse(request, 400, None, _("Send a JSON object."))
                 field = text.first_bad(data)
             elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
                 field = _bad_form_field(request.POST)
