@@ -54,7 +54,6 @@ def setup(data_dir: Path) -> None:
 
 
 def ensure_people_and_places() -> list[tuple[str, str, int]]:
-    pass  # import removed by restructure
     from supervision.org.models import OrgUnit, Role, RoleAssignment, User
     from supervision.register.models import Institution
 

@@ -1,7 +1,6 @@
 """/api/v1/: one router for every app's viewsets, the token endpoint, schema and docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from credit import api as credit_api
@@ -9,6 +8,7 @@ from enforcement.agreement_actions import api as agreement_actions_api
 from enforcement.cases import api as cases_api
 from enforcement.documents import api as documents_api
 from enforcement.follow_ups import api as enforcement_leads_api
+from portal.api_views import SchemaView, docs_view
 from supervision.inspections import api as inspections_api
 from supervision.leads import api as leads_api
 from supervision.org import api as org_api
@@ -34,8 +34,8 @@ router.register(r"cases/(?P<pk>[0-9]+)/documents", documents_api.CaseDocumentVie
 
 urlpatterns = [
     path("auth/token/", org_api.TokenView.as_view(), name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),  # signed-in users and token holders only
+    path("docs/", docs_view, name="api-docs"),
     # Following up confirmed leads and inspection findings (enforcement side of issue 5).
     path("leads/<int:pk>/open-case/", enforcement_leads_api.CaseFollowUpAPIView.as_view(), name="lead-open-case"),
     path(

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.api_errors.JsonErrorsMiddleware",  # JSON for every error under /api/v1/ (issue 13)
+    "portal.gate.InputGateMiddleware",  # upload size caps and the text gate, before CSRF reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -116,6 +118,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django empties tables with TRUNCATE between transactional tests; the audit table refuses TRUNCATE
+    # unless the session allows it (supervision migration audit_no_truncate).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c portal.allow_audit_truncate=on"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "supervision.User"
@@ -299,14 +305,14 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an unauthenticated request gets 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "supervision.accounts.api.ExpiringTokenAuthentication",  # idle expiry, revoked on password change
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "portal.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["portal.api_params.StrictFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "portal.api_schema.AutoSchema",  # blank choices in enums (issue 13)
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -320,6 +326,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api_errors.add_error_responses",  # 400/401/403/404/409 (and 413 for uploads) on every operation
+    ],
     # Choice sets that share a field name across resources get one stable name each.
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "enforcement.cases.models.CaseState",
@@ -362,9 +373,44 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403, 404) is one line, without the traceback of the exception behind it.
+    "filters": {"one_line_client_errors": {"()": "portal.logs.OneLineClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Security hardening (issue 13). API tokens expire after this many days without use; a password change,
+# a deactivation or an administrator revokes them.
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
+# One upload policy (portal/uploads.py): the largest request body per kind of upload, checked from
+# Content-Length before anything is parsed or kept (413). Lead imports: 50 MB (contract).
+UPLOAD_MAX_BYTES = {
+    "default": env_int("UPLOAD_MAX_BYTES_DEFAULT", 2_621_440),  # forms and JSON without files (2.5 MB)
+    "lead_import": env_int("UPLOAD_MAX_BYTES_LEAD_IMPORT", 50 * 1024 * 1024),
+    "settlement_import": env_int("UPLOAD_MAX_BYTES_SETTLEMENT_IMPORT", 20 * 1024 * 1024),
+    "catalogue_import": env_int("UPLOAD_MAX_BYTES_CATALOGUE_IMPORT", 20 * 1024 * 1024),
+    # A report carries up to REPORTS["attachment_max_count"] files of attachment_max_bytes each.
+    "attachment": env_int("UPLOAD_MAX_BYTES_ATTACHMENT", 51 * 1024 * 1024),
+    "evidence": env_int("UPLOAD_MAX_BYTES_EVIDENCE", 100 * 1024 * 1024),
+}
+# Rows of imported files are read with these limits; the first row beyond them stops the reading.
+UPLOAD_ROWS = {
+    "max_cell_chars": env_int("UPLOAD_MAX_CELL_CHARS", 32_768),
+    "max_line_bytes": env_int("UPLOAD_MAX_LINE_BYTES", 256 * 1024),
+}
+# A workbook is opened only when its parts stay within this budget (no zip or XML bomb).
+UPLOAD_XLSX = {
+    "max_uncompressed_bytes": env_int("UPLOAD_XLSX_MAX_UNCOMPRESSED", 400 * 1024 * 1024),
+    "max_shared_strings_bytes": env_int("UPLOAD_XLSX_MAX_SHARED_STRINGS", 32 * 1024 * 1024),
+    "max_ratio": 200,  # uncompressed/compressed of any part over 1 MB
+    "max_parts": 1000,
+}
+# An import whose file (XLSX: uncompressed) is larger than this runs in the task worker, not the request.
+UPLOAD_INLINE_MAX_BYTES = env_int("UPLOAD_INLINE_MAX_BYTES", 2 * 1024 * 1024)
+# File types accepted as inspection evidence (checked from the content, not only the name).
+EVIDENCE_TYPES = env_list(
+    "EVIDENCE_TYPES", ["pdf", "jpg", "jpeg", "png", "gif", "docx", "xlsx", "mp3", "mp4", "wav", "txt"]
+)
 
 # Labels used in templates for the site.
 SITE_TITLE = _("Medical Insurance Fund Supervision Portal")

@@ -27,7 +27,7 @@ from credit.rating import compute
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases import gates
 from enforcement.cases.models import Case, CaseEvent, ProposedPenalty
-from portal import audit
+from portal import audit, uploads
 from portal.errors import InvalidState
 from supervision.org.models import User
 from supervision.register.models import Institution
@@ -272,6 +272,10 @@ def repair_apply(
         raise ValidationError({"reasons": _("State the reasons.")})
     if not (evidence_description or "").strip():
         raise ValidationError({"evidence_description": _("Describe the evidence.")})
+    if evidence:
+        problem = uploads.check_type(evidence, settings.EVIDENCE_TYPES)  # from the content, not only the name
+        if problem:
+            raise ValidationError({"evidence": problem})
     if RepairApplication.objects.filter(institution=institution, year=year, state="submitted").exists():
         raise ValidationError({"institution": _("An application for this year is already awaiting a decision.")})
     application = RepairApplication(

@@ -147,6 +147,7 @@ class SchemeListView(ScopedMixin, ListView):
 
 
 class SettlementImportView(ScopedMixin, FormView):
+    upload_kind = "settlement_import"  # portal.uploads: the size cap is checked before the body is read
     """Upload the year's fund settlement amounts; every row is checked, nothing is written on any error."""
 
     model = SettlementAmount
@@ -199,6 +200,7 @@ class RepairListView(RepairQuerysetMixin, FilteredListMixin, ScopedMixin, ListVi
 
 
 class RepairCreateView(ScopedMixin, FormView):
+    upload_kind = "evidence"  # portal.uploads: the size cap is checked before the body is read
     model = RepairApplication
     permission_required = "credit.add_repairapplication"
     form_class = RepairApplicationForm

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.api_errors import normalize_error
 from portal.errors import InvalidState
 
 
@@ -37,7 +38,7 @@ def exception_handler(exc, context):
         exc = Conflict(str(exc))
     if isinstance(exc, Http404 | exceptions.NotFound):
         exc = exceptions.NotFound(NOT_FOUND)
-    return drf_exception_handler(exc, context)
+    return normalize_error(drf_exception_handler(exc, context))
 
 
 class DomainPermission(permissions.BasePermission):

@@ -12,6 +12,10 @@ class SupervisionConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="supervision-cache-table")
+        # Every date field typed by people has sane bounds (issue 13).
+        from portal import dates
+
+        dates.install()
         # Register the domain permissions and the home panels, in the order the panels are shown.
         for module in (
             "supervision.permissions",

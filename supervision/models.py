@@ -6,6 +6,7 @@ they register, and re-exports them for code outside the app.
 
 from portal.numbering import NumberSequence
 from portal.workdays import CalendarDay
+from supervision.accounts.models import *  # noqa: F403 - API tokens of staff accounts
 from supervision.inspections.models import (
     ConflictDeclaration,
     Finding,

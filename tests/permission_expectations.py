@@ -222,8 +222,9 @@ ROUTES: dict[str, Route] = {
     # --- end of issue 18 pages ---
     # API
     "api-token": Route(fixed=405, api=True),  # POST only
-    "api-schema": Route(fixed=200, api=True),
-    "api-docs": Route(fixed=200, api=True),
+    # Schema and docs need a signed-in user (issue 13): anonymous 401 (schema) or the login page (docs).
+    "api-schema": r(EVERYONE, api=True),
+    "api-docs": r(EVERYONE),
     "api-root": r(EVERYONE, api=True),
     "orgunit-list": r(STAFF | {"admin"}, api=True),
     "orgunit-detail": r(STAFF | {"admin"}, api=True, obj="orgunit"),
@@ -252,6 +253,10 @@ ROUTES: dict[str, Route] = {
     "lead-dismiss": r(STAFF, api=True, obj="lead", ok=405),
     "lead-confirm": r(STAFF, api=True, obj="lead", ok=405),
     "lead-import": r(STAFF, api=True, ok=405),
+    "lead-import-status": r(STAFF, api=True, obj="importbatch"),  # progress and report of a batch (issue 13)
+    # One's own API tokens (issue 13): everyone signed in; revoking is POST only.
+    "supervision:account-tokens": r(EVERYONE),
+    "supervision:account-tokens-revoke": r(EVERYONE, ok=405),
     "inspection-list": r(STAFF, api=True),
     "inspection-detail": r(STAFF, api=True, obj="inspection"),
     "inspection-start": r(STAFF, api=True, obj="inspection", ok=405),

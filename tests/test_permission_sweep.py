@@ -132,7 +132,7 @@ def _issue6_objects(cases, cast, org) -> dict:
         case = cases[branch]
         report = reports_services.report_submit(
             by=supervisor, institution=case.institution, summary="监督报告", details="详情",
-            files=[SimpleUploadedFile("photo.jpg", b"jpeg")],
+            files=[SimpleUploadedFile("photo.jpg", b"\xff\xd8\xffjpeg")],
         )  # fmt: skip
         objects["report"][branch] = report
         objects["reportattachment"][branch] = SimpleNamespace(pk=report.pk, doc=report.attachments.get().pk)

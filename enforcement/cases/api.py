@@ -19,6 +19,7 @@ from enforcement.cases.filters import CaseFilter
 from enforcement.cases.forms import ACTION_FORMS, CaseOpenForm, PenaltyItemForm
 from enforcement.cases.models import Case, CaseEvent, ProposedPenalty
 from enforcement.cases.procedure import ACTIONS, available_actions
+from portal import jsonforms
 from portal.api import Conflict, ScopedViewSetMixin
 from portal.permissions import object_perm_checker
 
@@ -41,6 +42,9 @@ def domain_errors():
 
 def validated(form: forms.Form) -> forms.Form:
     """Raise 400 with ``{"field": ["message"]}`` when the form is invalid."""
+    shape = jsonforms.shape_errors(form)  # a list where one value belongs: 400, not a crash (issue 13)
+    if shape:
+        raise exceptions.ValidationError(shape)
     if not form.is_valid():
         errors = {
             (api_settings.NON_FIELD_ERRORS_KEY if key == forms.forms.NON_FIELD_ERRORS else key): list(messages)

@@ -28,7 +28,7 @@ from enforcement.cases.models import (
 )
 from enforcement.cases.procedure import ACTIONS, Action, assigned_or_other_role
 from enforcement.rules.models import ViolationType
-from portal import audit
+from portal import audit, dates
 from portal.errors import InvalidState
 from portal.numbering import next_number
 from portal.outcomes import notify_outcome
@@ -541,8 +541,10 @@ def _supervise(case, by, comment, data):
     deadline = data.get("city_deadline")
     if not deadline:
         raise ValidationError({"city_deadline": _("Set the city deadline.")})
-    if deadline < timezone.localdate():
-        raise ValidationError({"city_deadline": _("The deadline cannot be in the past.")})
+    try:
+        dates.validate_deadline(deadline)  # from today to five years ahead (issue 13)
+    except ValidationError as exc:
+        raise ValidationError({"city_deadline": exc.messages}) from None
     case.city_deadline = deadline
     return None, {"city_deadline": deadline}
 

@@ -145,6 +145,9 @@ def report(request):
     return render(request, "public/report_form.html", {"form": form})
 
 
+report.upload_kind = "attachment"  # portal.uploads: the size cap is checked before the body is read
+
+
 @require_http_methods(["GET", "POST"])
 def report_track(request):
     """Check a public report's status with its tracking code (POST, so codes stay out of logs and history)."""

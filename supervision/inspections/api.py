@@ -106,6 +106,7 @@ class InspectionViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateMode
     filterset_class = InspectionFilter
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     lookup_value_regex = r"\d+"
+    upload_kind = None  # set per action (portal.uploads)
     perms = {
         "create": "supervision.add_inspection",
         "start": "supervision.change_inspection",
@@ -169,7 +170,7 @@ class InspectionViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateMode
     @extend_schema(
         methods=["POST"], request={"multipart/form-data": FindingCreateSerializer}, responses={201: FindingSerializer}
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None, upload_kind="evidence")
     def findings(self, request, pk=None, **kwargs):
         """The inspection's findings; POST records one (violation code, description, amount, evidence file)."""
         inspection = self.get_object()

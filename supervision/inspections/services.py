@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit
+from portal import audit, uploads
 from portal.errors import InvalidState
 from portal.extensions import violation_code_choices
 from portal.permissions import role_backend
@@ -229,6 +229,10 @@ def inspection_add_finding(
     amount = Decimal(amount or 0)
     if amount < 0:
         errors["amount"] = _("The amount cannot be negative.")
+    if evidence is not None:
+        problem = uploads.check_type(evidence, settings.EVIDENCE_TYPES)  # from the content, not only the name
+        if problem:
+            errors["evidence"] = problem
     if errors:
         raise ValidationError(errors)
     finding = Finding(

@@ -155,6 +155,7 @@ class InspectionStartView(InspectionStepView):
 
 
 class FindingCreateView(InspectionStepView):
+    upload_kind = "evidence"  # portal.uploads: the size cap is checked before the body is read
     permission_required = "supervision.change_inspection"
     done_message = gettext_lazy("Finding recorded.")
 

@@ -1,5 +1,6 @@
 """REST API for leads (contract ``leads/`` and ``leads/import/``)."""
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -8,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from portal import uploads
 from portal.api import ScopedViewSetMixin
 from supervision.leads import imports as leads_import
 from supervision.leads import services as leads_services
@@ -85,6 +87,26 @@ ImportCreated = inline_serializer(
     "LeadImportCreated",
     {"batch": serializers.IntegerField(), "created": serializers.IntegerField(), "skipped": serializers.IntegerField()},
 )
+ImportQueued = inline_serializer(
+    "LeadImportQueued", {"batch": serializers.IntegerField(), "status": serializers.CharField()}
+)
+ImportStatus = inline_serializer(
+    "LeadImportStatus",
+    {
+        "id": serializers.IntegerField(),
+        "status": serializers.CharField(),
+        "status_label": serializers.CharField(),
+        "progress": serializers.IntegerField(),
+        "processed_rows": serializers.IntegerField(),
+        "total_rows": serializers.IntegerField(),
+        "created": serializers.IntegerField(),
+        "skipped": serializers.IntegerField(),
+        "error_count": serializers.IntegerField(),
+        "done": serializers.BooleanField(),
+        "errors": serializers.ListField(child=serializers.DictField()),
+        "message": serializers.CharField(),
+    },
+)
 ImportErrors = inline_serializer(
     "LeadImportErrors",
     {
@@ -118,6 +140,7 @@ class LeadViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
     serializer_class = LeadSerializer
     filterset_class = LeadFilter
     lookup_value_regex = r"\d+"
+    upload_kind = None  # set per action (portal.uploads): the import's size cap is checked before parsing
     perms = {
         "create": "supervision.add_lead",
         "dispatch_to_branch": "supervision.dispatch_lead",
@@ -125,6 +148,7 @@ class LeadViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
         "dismiss": "supervision.decide_lead",
         "confirm": "supervision.decide_lead",
         "import_file": "supervision.import_lead",
+        "import_status": "supervision.view_importbatch",
         "*": VIEW_LEAD,
     }
 
@@ -187,6 +211,7 @@ class LeadViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
         request={"multipart/form-data": ImportRequestSerializer},
         responses={
             201: ImportCreated,
+            202: OpenApiResponse(ImportQueued, description="A large file: imported by the task worker."),
             400: OpenApiResponse(ImportErrors, description="Every bad row; nothing was imported."),
             403: OpenApiResponse(OpenApiTypes.OBJECT, description="Only analysts and chiefs import."),
         },
@@ -194,7 +219,9 @@ class LeadViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
         "rule_code, description, amount, occurred_on, external_id`. Every row is checked first; any bad row "
         "⇒ 400 with the full report and nothing is imported. A row whose `external_id` was imported before is "
         "skipped; an `external_id` repeated inside the file is an error. Each lead lands in its institution's "
-        "branch.",
+        "branch. A file over the upload cap (50 MB by default) is refused with 413 before it is read; a large "
+        "file (over `UPLOAD_INLINE_MAX_BYTES`, XLSX counted uncompressed) is imported by the task worker: 202 "
+        "with the batch, whose progress and report `leads/import/{id}/` gives.",
     )
     @action(
         detail=False,
@@ -204,6 +231,7 @@ class LeadViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
         parser_classes=[MultiPartParser, FormParser],
         filter_backends=[],
         pagination_class=None,
+        upload_kind="lead_import",
     )
     def import_file(self, request, **kwargs):
         upload = request.FILES.get("file")
@@ -213,6 +241,25 @@ class LeadViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
                 status=status.HTTP_400_BAD_REQUEST,
             )
         encoding = request.data.get("encoding") or "auto"
+        raw = upload.file
+        raw.seek(0)
+        is_xlsx = raw.read(4) == uploads.XLSX_MAGIC
+        raw.seek(0)
+        if is_xlsx:
+            try:
+                uploads.check_xlsx(raw)  # the zip directory only: refuse a bomb before storing anything
+            except uploads.UploadRejected as problem:
+                error = {"row": None, "field": "file", "message": problem.message}
+                return Response({"errors": [error]}, status=status.HTTP_400_BAD_REQUEST)
+        if not uploads.runs_inline(raw, is_xlsx):
+            # Never hold a web worker for a large file: the task worker imports it (issue 13).
+            from supervision.leads.tasks import lead_import_task
+
+            batch = leads_import.lead_import_start(
+                by=request.user, fileobj=upload, file_name=upload.name, encoding=encoding
+            )
+            lead_import_task.enqueue(batch.pk, translation.get_language() or "")
+            return Response(_queued(batch), status=status.HTTP_202_ACCEPTED)
         batch = leads_import.lead_import(by=request.user, fileobj=upload, file_name=upload.name, encoding=encoding)
         if batch.status == ImportBatch.Status.DONE:
             return Response(
@@ -222,3 +269,27 @@ class LeadViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
         if batch.status == ImportBatch.Status.REJECTED:
             return Response({"errors": batch.errors}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"detail": batch.message}, status=status.HTTP_409_CONFLICT)
+
+    @extend_schema(responses={200: ImportStatus}, description="Progress and report of an import batch.")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"import/(?P<pk>[0-9]+)",
+        url_name="import-status",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_status(self, request, pk=None, **kwargs):
+        found = ImportBatch.objects.visible_to(request.user).filter(pk=pk).first()
+        if found is None:
+            raise exceptions.NotFound()
+        if found.created_by_id != request.user.pk and not request.user.has_perm("supervision.view_importbatch", found):
+            raise exceptions.PermissionDenied()
+        body = leads_import.progress_of(found)
+        body["errors"] = found.errors if found.status == ImportBatch.Status.REJECTED else []
+        body["message"] = found.message
+        return Response(body)
+
+
+def _queued(batch: ImportBatch) -> dict:
+    return {"batch": batch.pk, "status": batch.status}

@@ -23,7 +23,6 @@ get the same row error ("unknown institution"), so the report does not reveal ot
 """
 
 import codecs
-import csv
 import datetime
 import hashlib
 import io
@@ -41,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import audit
+from portal import audit, uploads
 from portal.scoping import acting_units
 from supervision.leads.models import ImportBatch, Lead
 from supervision.org.models import PATH_STEP, OrgUnit, User
@@ -128,26 +127,22 @@ def detect_encoding(raw, encoding: str = "auto") -> str:
 
 
 def _csv_rows(raw, encoding: str) -> Iterator[tuple[int, list, None]]:
-    reader = csv.reader(codecs.iterdecode(raw, encoding))
-    for number, values in enumerate(reader, start=1):
-        yield number, values, None
+    """Streamed under the upload policy's line and cell limits (portal.uploads): the first row beyond them,
+    or one the CSV reader cannot read, stops the reading with a FileProblem at that row."""
+    try:
+        for number, values in uploads.csv_rows(raw, encoding):
+            yield number, values, None
+    except uploads.UploadRejected as problem:
+        raise FileProblem(problem.message, row=problem.row or 1) from None
 
 
 def _xlsx_rows(raw) -> Iterator[tuple[int, list, set]]:
-    """Rows of the first sheet as values, with the columns whose cell holds a formula."""
-    from openpyxl import load_workbook
-
+    """Rows of the first sheet as values, with the columns whose cell holds a formula; the workbook is
+    opened only within the upload policy's memory budget (portal.uploads.check_xlsx)."""
     try:
-        workbook = load_workbook(raw, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise FileProblem(_("The file is not a readable Excel workbook (.xlsx).")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            formulas = {i for i, cell in enumerate(cells) if getattr(cell, "data_type", None) == "f"}
-            yield number, [cell.value for cell in cells], formulas
-    finally:
-        workbook.close()
+        yield from uploads.xlsx_rows(raw)
+    except uploads.UploadRejected as problem:
+        raise FileProblem(problem.message, row=problem.row or 1) from None
 
 
 def _header(values) -> dict[str, int]:
@@ -409,7 +404,27 @@ def _update(batch: ImportBatch, **fields) -> None:
 
 def lead_import_run(*, batch: ImportBatch) -> ImportBatch:
     """Check every row of the batch's file, then write all of it or nothing. Returns the batch, whose
-    status is ``done``, ``rejected`` (with ``errors``) or ``failed`` (with ``message``)."""
+    status is ``done``, ``rejected`` (with ``errors``) or ``failed`` (with ``message``). A rejected or failed
+    batch keeps its report, not its file; nothing leaves the batch ``validating`` (an unexpected error
+    marks it failed and is raised again)."""
+    try:
+        _run(batch)
+    except BaseException:
+        _update(
+            batch,
+            status=B.FAILED,
+            message=str(_("The import stopped on an unexpected error; nothing was written.")),
+            finished_at=timezone.now(),
+        )
+        uploads.discard(batch.file)
+        raise
+    if batch.status in (B.REJECTED, B.FAILED):
+        uploads.discard(batch.file)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="")
+    return batch
+
+
+def _run(batch: ImportBatch) -> ImportBatch:
     by = batch.created_by
     if not by.is_active or not by.has_perm("supervision.import_lead"):
         _update(

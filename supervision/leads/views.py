@@ -216,6 +216,7 @@ class LeadImportView(ScopedMixin, FormView):
 
     model = ImportBatch
     permission_required = "supervision.import_lead"
+    upload_kind = "lead_import"  # portal.uploads: the size cap is checked before the body is read
     form_class = LeadImportForm
     template_name = "supervision/leadimport_form.html"
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from portal import audit
 from portal.admin import AuditedAdmin, SuperuserOnlyMixin
 from portal.workdays import CalendarDay
+from supervision.accounts import services as account_services
+from supervision.accounts.admin import revoke_api_tokens
 from supervision.org import services as org_services
 from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
 
@@ -43,6 +45,7 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "is_active", "certificate_number", "certificate_expires"]
     search_fields = ["username", "full_name", "certificate_number"]
     inlines = [RoleAssignmentInline]
+    actions = [revoke_api_tokens]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (_("Enforcement"), {"fields": ["full_name", "phone", "certificate_number", "certificate_expires"]}),
@@ -59,6 +62,8 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
                 before=before,
                 after=audit.snapshot(obj),
             )
+            if change and not obj.is_active:  # a deactivated user's API tokens go with them (issue 13)
+                account_services.tokens_revoke(user=obj, by=request.user, reason="deactivated")
 
     def save_formset(self, request, form, formset, change):
         with transaction.atomic():

@@ -4,12 +4,12 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api import ScopedReadOnlyViewSet
+from supervision.accounts import services as account_services
 from supervision.org.filters import OrgUnitFilter
 from supervision.org.models import OrgUnit
 
@@ -33,8 +33,8 @@ class TokenView(APIView):
         user = authenticate(request=request, **serializer.validated_data)
         if user is None or not user.is_active:
             return Response({"detail": _("Unable to log in with the given credentials.")}, status=400)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        # The valid token of this user, or a new one (an expired or revoked one is replaced): issue 13.
+        return Response({"token": account_services.token_issue(user=user).key})
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):

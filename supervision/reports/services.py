@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit
+from portal import audit, uploads
 from portal.errors import InvalidState
 from portal.workdays import add_working_days
 from supervision.leads.models import Lead
@@ -124,12 +124,10 @@ def validate_attachments(files) -> list:
         errors.append(_("At most %(count)d files.") % {"count": config["attachment_max_count"]})
     allowed = {ext.lower().lstrip(".") for ext in config["attachment_extensions"]}
     for upload in files:
-        ext = PurePath(upload.name or "").suffix.lower().lstrip(".")
-        if ext not in allowed:
-            errors.append(
-                _("%(name)s: files of this type are not accepted (allowed: %(types)s).")
-                % {"name": upload.name, "types": ", ".join(sorted(allowed))}
-            )
+        # The extension must be allowed and the content must be of that type (HTML saved as .pdf is not).
+        problem = uploads.check_type(upload, sorted(allowed))
+        if problem:
+            errors.append(problem)
         if upload.size > config["attachment_max_bytes"]:
             errors.append(
                 _("%(name)s is larger than %(mb)s MB.")

@@ -75,6 +75,7 @@ class MyReportListView(SupervisorMixin, ListView):
 
 
 class MyReportCreateView(SupervisorMixin, FormView):
+    upload_kind = "attachment"  # portal.uploads: the size cap is checked before the body is read
     """A supervisor with an active appointment reports on an institution of the public register."""
 
     template_name = "supervision/my_report_form.html"

@@ -224,7 +224,7 @@ def test_start_rechecks_the_certificates(cast, inspection, b01_officer2):
 
 def test_finding_keeps_its_evidence_with_sha256(cast, inspection):
     started(inspection, cast.b01_officer)
-    content = "检查笔录".encode() * 100
+    content = b"%PDF-1.7\n" + "检查笔录".encode() * 100  # evidence types are checked from the content
     finding = services.inspection_add_finding(
         inspection=inspection,
         by=cast.b01_officer,

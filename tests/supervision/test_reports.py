@@ -146,13 +146,13 @@ def test_default_term_is_two_years(appointed):
 
 
 def test_attachments_are_checked_and_hashed(appointed, b01_institution, settings):
-    good = SimpleUploadedFile("photo.jpg", b"\xff\xd8jpeg-bytes", content_type="image/jpeg")
+    good = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xffjpeg-bytes", content_type="image/jpeg")
     report = submit(appointed, b01_institution, files=[good])
     attachment = report.attachments.get()
     import hashlib
 
-    assert attachment.sha256 == hashlib.sha256(b"\xff\xd8jpeg-bytes").hexdigest()
-    assert attachment.size == len(b"\xff\xd8jpeg-bytes")
+    assert attachment.sha256 == hashlib.sha256(b"\xff\xd8\xffjpeg-bytes").hexdigest()
+    assert attachment.size == len(b"\xff\xd8\xffjpeg-bytes")
     with pytest.raises(ValidationError) as exc:
         submit(appointed, b01_institution, files=[SimpleUploadedFile("run.exe", b"MZ")])
     assert "attachments" in exc.value.message_dict
