@@ -59,3 +59,4 @@ __all__ = [
     "Thresholds",
     "ViolationType",
 ]
+from enforcement.recoveries.models import *  # noqa: F403

@@ -29,6 +29,7 @@ from enforcement.models import (
     ViolationType,
 )
 from enforcement.procedure import ACTIONS, Action, _assigned_or_other_role
+from enforcement.recoveries import services as recovery_services
 from supervision import audit
 from supervision import services as supervision_services
 from supervision.errors import InvalidState
@@ -462,6 +463,7 @@ def _record_payment(case, by, comment, data):
         raise ValidationError({"amount": _("More than is outstanding (%(left)s CNY).") % {"left": balance.outstanding}})
     payment = Payment.objects.create(case=case, kind=kind, amount=amount, paid_on=paid_on,
                                      reference=data.get("reference", ""), recorded_by=by)  # fmt: skip
+    recovery_services.case_payment_recorded(payment=payment, by=by)  # the recovery ledger (issue 17)
     return None, {"payment": payment.pk, "kind": kind, "amount": amount}
 
 
