@@ -8,6 +8,8 @@ from credit import api as credit_api
 from enforcement import api as enforcement_api
 from enforcement import documents_api
 from enforcement import leads_api as enforcement_leads_api
+from enforcement.recoveries import api as recovery_api
+from enforcement.statistics import api as statistics_api
 from supervision import api as supervision_api
 from supervision import inspections_api, leads_api, reports_api
 
@@ -22,6 +24,7 @@ router.register("reports", reports_api.ReportViewSet, basename="report")
 router.register("cases", enforcement_api.CaseViewSet, basename="case")
 router.register("agreement-actions", enforcement_api.AgreementActionViewSet, basename="agreementaction")
 router.register("credit/ratings", credit_api.CreditRatingViewSet, basename="creditrating")  # issue 7
+router.register("recoveries", recovery_api.RecoveryEntryViewSet, basename="recoveryentry")  # issue 17
 router.register(r"cases/(?P<pk>[0-9]+)/documents", documents_api.CaseDocumentViewSet, basename="case-document")
 
 urlpatterns = [
@@ -45,6 +48,7 @@ urlpatterns = [
         enforcement_leads_api.FindingAgreementActionFollowUpAPIView.as_view(),
         name="finding-agreementaction",
     ),
+    path("statistics/", statistics_api.StatisticsAPIView.as_view(), name="statistics"),  # issue 17
     path("assessments/score/", credit_api.AssessmentScoreView.as_view(), name="assessment-score"),  # issue 7
     path("", include(router.urls)),
 ]

@@ -27,6 +27,10 @@ class EnforcementConfig(AppConfig):
         from enforcement.recoveries.services import on_outcome as ledger_on_outcome
 
         register_outcome_hook(ledger_on_outcome)  # decisions and measures write the recovery ledger (issue 17)
+        from enforcement.statistics.views import director_home_section
+        from supervision.worklist import register_section
+
+        register_section(director_home_section)  # the year's figures and charts on the director's home (issue 17)
         if agreement_action_end_due not in AGREEMENT_REFRESH_HOOKS:
             AGREEMENT_REFRESH_HOOKS.append(agreement_action_end_due)
         present = {url_name for _label, url_name, _perm in NAVIGATION}

@@ -46,6 +46,7 @@ class CaseFilter(ScopedFilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
     opened = django_filters.DateFromToRangeFilter(field_name="opened_at__date", label=_("Opened"))
     decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("Decided"))
+    closed = django_filters.DateFromToRangeFilter(field_name="closed_on", label=_("Closed on"))
     # The home page's panels link here with ?queue=<name>; the same function counts the panel.
     queue = django_filters.ChoiceFilter(
         choices=[(k, label) for k, (label, _f) in CASE_QUEUES.items()], method="filter_queue", label=_("Work queue")
@@ -88,6 +89,7 @@ class AgreementActionFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(field_name="state", choices=AgreementAction.State.choices, label=_("State"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     starts_on = django_filters.DateFromToRangeFilter(label=_("Starts on"))
+    applied = django_filters.DateFromToRangeFilter(field_name="applied_at__date", label=_("Applied on"))
     queue = django_filters.ChoiceFilter(
         choices=[(k, label) for k, (label, _f) in AGREEMENT_ACTION_QUEUES.items()],
         method="filter_queue",

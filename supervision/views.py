@@ -16,7 +16,7 @@ from supervision.filters import AgreementFilter, InstitutionFilter
 from supervision.forms import AgreementForm, InstitutionForm, InstitutionTransferForm, form_errors_from
 from supervision.mixins import FilteredListMixin, ScopedMixin
 from supervision.models import Agreement, AgreementStatusChange, AuditEvent, Institution, OrgUnit
-from supervision.worklist import home_panels
+from supervision.worklist import home_panels, home_sections
 
 
 @login_required
@@ -24,7 +24,8 @@ def home(request):
     """Each role's start page: what awaits the user, counted within their scope."""
     if not request.user.is_staff_member and request.user.has_role("supervisor"):
         return redirect("supervision:my-reports")  # a social supervisor's home is their own portal (issue 6)
-    return render(request, "supervision/home.html", {"panels": home_panels(request.user)})
+    context = {"panels": home_panels(request.user), "sections": home_sections(request.user)}
+    return render(request, "supervision/home.html", context)
 
 
 # --- Org tree ------------------------------------------------------------------------------------------

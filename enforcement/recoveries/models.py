@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -130,6 +131,9 @@ class RecoveryEntry(ScopedModel):
 
     def __str__(self):
         return f"{self.get_route_display()} · {self.get_entry_display()} {self.amount}"
+
+    def get_absolute_url(self):
+        return reverse("enforcement:recovery-detail", args=[self.pk])
 
     @property
     def party_display(self) -> str:
