@@ -270,6 +270,7 @@ DEMO_SEEDERS = [
     "supervision.demo_reports.seed",  # supervisor appointments, supervisor and public reports (issue 6)
     "enforcement.demo_public.seed",  # rewards and published decisions (issue 6)
     "credit.demo.seed",  # ratings in every grade, repair applications, an assessment (issue 7)
+    "enforcement.demo_statistics.seed",  # every month of the demo year in every branch (issue 17)
 ]
 
 # The bench data set (contract §Bench) that `seed_demo --bench` adds on top of the demo data, in order: the

@@ -198,6 +198,17 @@ ROUTES: dict[str, Route] = {
     # Revoking an applied agreement measure (issue 7: its credit events are reversed).
     "enforcement:agreementaction-revoke": r(CHIEFS | {"director"}, obj="agreementaction", method="post", ok=302),
     # --- end of issue 7 pages ---
+    # --- Statistics and the recovery ledger (issue 17; enforcement/statistics, enforcement/recoveries) ---
+    "enforcement:statistics": r(STAFF),
+    "enforcement:statistics-export": r(STAFF),
+    "enforcement:recovery-list": r(STAFF),
+    "enforcement:recovery-export": r(STAFF),
+    "enforcement:recovery-balances": r(STAFF),
+    "enforcement:recovery-create": r(CHIEFS | FUND_OFFICERS),
+    "enforcement:recovery-detail": r(STAFF, obj="recoveryentry"),
+    # POST-only: a bare POST is refused with a message and sent back to the obligation's page.
+    "enforcement:recovery-settle": r(CHIEFS | FUND_OFFICERS, obj="recoveryentry", method="post", ok=302),
+    # --- end of issue 17 pages ---
     # API
     "api-token": Route(fixed=405, api=True),  # POST only
     "api-schema": Route(fixed=200, api=True),
@@ -253,6 +264,10 @@ ROUTES: dict[str, Route] = {
     "creditrating-list": r(STAFF, api=True),
     "creditrating-detail": r(STAFF, api=True, obj="creditrating"),
     "assessment-score": r(STAFF, api=True, ok=405),
+    # Statistics and the recovery ledger (issue 17)
+    "statistics": r(STAFF, api=True),
+    "recoveryentry-list": r(STAFF, api=True),
+    "recoveryentry-detail": r(STAFF, api=True, obj="recoveryentry"),
     # Documents of a case (issue 4; enforcement/documents_api.py)
     "case-document-list": r(STAFF, api=True, obj="case"),
     "case-document-detail": r(STAFF, api=True, obj="casedocument"),

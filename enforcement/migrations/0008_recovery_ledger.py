@@ -145,6 +145,7 @@ class Migration(migrations.Migration):
                 (
                     "recorded_by",
                     models.ForeignKey(
+                        blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
