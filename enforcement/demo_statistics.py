@@ -98,8 +98,12 @@ def _case(branch, people, institution, lead, base: date, today: date, serial: in
         elif action == "pay":
             for kind, due in (("return_funds", case.return_amount), ("fine", case.fine_amount)):
                 if due:
-                    case = case_act(case=case, action="record_payment", by=by,
-                                    data={"kind": kind, "amount": due, "paid_on": day, "reference": "缴款书"})  # fmt: skip
+                    case = case_act(
+                        case=case,
+                        action="record_payment",
+                        by=by,
+                        data={"kind": kind, "amount": due, "paid_on": day, "reference": "缴款书"},
+                    )
         else:
             case = case_act(case=case, action=action, by=by, comment="同意" if by == chief else "", data=data)
         if action == "close":
@@ -151,8 +155,9 @@ def _inspection(branch, people, institution, base: date, today: date, tag: str) 
     inspection = inspection_start(inspection=inspection, by=people["officer1"], on=base)
     finished = base + timedelta(days=2)
     if finished < today:
-        inspection = inspection_finish(inspection=inspection, by=people["officer1"], result="未发现明显问题，已督促规范管理。",
-                                       on=finished)  # fmt: skip
+        inspection = inspection_finish(
+            inspection=inspection, by=people["officer1"], result="未发现明显问题，已督促规范管理。", on=finished
+        )
         inspection_close(inspection=inspection, by=people["chief"], note="检查结束")
         Inspection.objects.filter(pk=inspection.pk).update(closed_on=finished)
 
@@ -161,13 +166,15 @@ def _report(institution, base: date, tag: str) -> None:
     summary = f"群众反映{institution.name}存在可疑收费（{tag}）"
     if Report.objects.filter(summary=summary).exists():
         return
-    report = public_report_submit(institution=institution, summary=summary, details="就诊后发现结算清单中有未做的检查项目。")
+    report = public_report_submit(
+        institution=institution, summary=summary, details="就诊后发现结算清单中有未做的检查项目。"
+    )
     # Received in its month: the reply clock and the lead it became count from then.
     Report.objects.filter(pk=report.pk).update(received_on=base, submitted_at=_stamp(base))
     Lead.objects.filter(pk=report.lead_id).update(received_on=base)
 
 
-def _measure(kind, people, institution, base: date, today: date, tag: str, amount=D("0"), ends=None):
+def _measure(kind, people, institution, base: date, today: date, tag: str, amount=None, ends=None):
     grounds = f"{AgreementAction.Kind(kind).label}（{tag}）"
     if AgreementAction.objects.filter(institution=institution, grounds=grounds).exists():
         return None
@@ -175,7 +182,7 @@ def _measure(kind, people, institution, base: date, today: date, tag: str, amoun
     if agreement is None:
         return None
     action = agreement_action_propose(by=people["fund"], institution=institution, kind=kind, grounds=grounds,
-                                      agreement=agreement, amount=amount, starts_on=base if ends else None,
+                                      agreement=agreement, amount=amount or D("0"), starts_on=base if ends else None,
                                       ends_on=ends)  # fmt: skip
     action = agreement_action_approve(action=action, by=people["chief"], comment="同意")
     applied_on = min(base + timedelta(days=5), today)
@@ -195,8 +202,14 @@ def _ledger(branch, people, institution, action, base: date, today: date, serial
                             on=paid_on, by=people["fund"], reference=f"退款凭证（{tag}）")  # fmt: skip
     note = f"自查自纠退回（{tag}）"
     if serial % 3 == 0 and not RecoveryEntry.objects.filter(jurisdiction=branch, note=note).exists():
-        obligation = recovery_obligation_record(route=RecoveryEntry.Route.SELF_RETURN, amount=D(4200 + 300 * serial),
-                                                on=base, by=people["fund"], institution=institution, note=note)  # fmt: skip
+        obligation = recovery_obligation_record(
+            route=RecoveryEntry.Route.SELF_RETURN,
+            amount=D(4200 + 300 * serial),
+            on=base,
+            by=people["fund"],
+            institution=institution,
+            note=note,
+        )
         if paid_on < today:
             recovery_settle(obligation=obligation, entry=RecoveryEntry.Entry.OFFSET, amount=obligation.amount,
                             on=paid_on, by=people["fund"], note="从月度结算中扣回")  # fmt: skip
@@ -223,7 +236,9 @@ def _seed_branch(branch: OrgUnit, users: dict, today: date) -> int:
             created += 1
         _inspection(branch, people, institutions[(serial + 4) % len(institutions)], base, today, tag)
         _report(institutions[(serial + 6) % len(institutions)], base, tag)
-        _measure(AgreementAction.Kind.INTERVIEW, people, institutions[(serial + 7) % len(institutions)], base, today, tag)
+        _measure(
+            AgreementAction.Kind.INTERVIEW, people, institutions[(serial + 7) % len(institutions)], base, today, tag
+        )
         recover = _measure(AgreementAction.Kind.RECOVER, people, institutions[(serial + 8) % len(institutions)], base,
                            today, tag, amount=D(5000 + 400 * serial))  # fmt: skip
         if recover is None:
@@ -240,8 +255,15 @@ def _seed_branch(branch: OrgUnit, users: dict, today: date) -> int:
         serial = month + int(branch.code[-1])
         external_id = f"DEMO-STAT-{branch.code}-{tag}-0"
         if not Lead.objects.filter(external_id=external_id).exists():
-            lead_create(by=analyst, institution=institutions[serial % len(institutions)], source=SOURCES[serial % 6],
-                        description=f"线索（{tag}）", amount=D(2000), received_on=base, external_id=external_id)  # fmt: skip
+            lead_create(
+                by=analyst,
+                institution=institutions[serial % len(institutions)],
+                source=SOURCES[serial % 6],
+                description=f"线索（{tag}）",
+                amount=D(2000),
+                received_on=base,
+                external_id=external_id,
+            )
         _inspection(branch, people, institutions[(serial + 4) % len(institutions)], base, today, tag)
     return created
 
