@@ -201,6 +201,7 @@ ROUTES: dict[str, Route] = {
     # --- Statistics and the recovery ledger (issue 17; enforcement/statistics, enforcement/recoveries) ---
     "enforcement:statistics": r(STAFF),
     "enforcement:statistics-export": r(STAFF),
+    "enforcement:statistics-rows-export": r(STAFF, ok=404),  # without ?figure= there is nothing to export
     "enforcement:recovery-list": r(STAFF),
     "enforcement:recovery-export": r(STAFF),
     "enforcement:recovery-balances": r(STAFF),

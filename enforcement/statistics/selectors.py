@@ -24,6 +24,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from supervision.models import OrgUnit
 
@@ -101,7 +102,7 @@ FIGURES_BY_KEY = {f.key: f for f in FIGURES}
 
 # The lead funnel per source, on the leads received in the year: how far each got.
 FUNNEL: list[Figure] = [
-    _lead_stage("received", _("Received")),
+    _lead_stage("received", pgettext_lazy("lead funnel", "Received")),
     _lead_stage("dispatched", _("Dispatched"), "dispatched", "verifying", "dismissed", "confirmed", "converted"),
     _lead_stage("confirmed", _("Confirmed"), "confirmed", "converted"),
     _lead_stage("converted", _("Converted to a case or measure"), "converted"),
@@ -117,6 +118,13 @@ class Row:
     unit_params: tuple  # (("jurisdiction", id),) or (("city_level", "true"),)
     figures: dict = field(default_factory=dict)  # key → value for the year
     links: dict = field(default_factory=dict)  # key → list URL
+
+    @property
+    def label(self) -> str:
+        """The branch's name; the city bureau's row counts its own and its divisions' records only."""
+        if self.unit.kind == OrgUnit.Kind.CITY:
+            return _("%(name)s (city level)") % {"name": self.unit.name}
+        return self.unit.name
 
 
 def statistics_rows(user) -> list[Row]:

@@ -7,4 +7,5 @@ from enforcement.statistics import views
 urlpatterns = [
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("statistics/export/", views.StatisticsExportView.as_view(), name="statistics-export"),
+    path("statistics/export/rows/", views.StatisticsRowsExportView.as_view(), name="statistics-rows-export"),
 ]

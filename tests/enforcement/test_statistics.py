@@ -111,7 +111,7 @@ def test_branch_chief_sees_only_their_branch(demo):
     assert [r["unit"]["code"] for r in body["rows"]] == ["B01"]
     assert body["total"] == {k: v for k, v in body["rows"][0].items() if k != "unit"}
     page = _client("b01_chief").get(reverse("enforcement:statistics"))
-    names = [unit.name for unit, _cells in page.context["table"]["rows"]]
+    names = [label for label, _cells in page.context["table"]["rows"]]
     assert names == [OrgUnit.objects.get(code="B01").name]
 
 
@@ -166,3 +166,19 @@ def test_director_home_shows_the_years_figures_and_charts(demo):
     assert 'id="statistics-data"' in content and "vendor/echarts/echarts.min.js" in content
     assert reverse("enforcement:case-list") + "?opened_after=" in content
     assert 'id="statistics-data"' not in _client("b01_chief").get(reverse("home")).content.decode()
+
+
+def test_a_figures_rows_export_as_a_report(demo):
+    stats = year_statistics(User.objects.get(username="b01_chief"), YEAR)
+    client = _client("b01_chief")
+    for key in ("cases_opened", "funds_recovered"):
+        response = client.get(reverse("enforcement:statistics-rows-export"), {"figure": key, "year": YEAR})
+        assert response.status_code == 200
+        rows = [list(r) for r in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)]
+        header = next(i for i, r in enumerate(rows) if r[1] == "管辖单位")
+        data, total = rows[header + 1 : -1], rows[-1]
+        assert total[0] == "合计" and int(total[1]) == len(data)
+        if key == "funds_recovered":
+            assert Decimal(str(total[3])) == stats.total[key] > 0
+        else:
+            assert int(total[1]) == stats.total[key] > 0
