@@ -270,7 +270,8 @@ DEMO_SEEDERS = [
     "supervision.demo_reports.seed",  # supervisor appointments, supervisor and public reports (issue 6)
     "enforcement.demo_public.seed",  # rewards and published decisions (issue 6)
     "credit.demo.seed",  # ratings in every grade, repair applications, an assessment (issue 7)
-    "enforcement.demo_statistics.seed",  # every month of the demo year in every branch (issue 17)
+    # Every month of the demo year in every branch (issue 17); last, so the seeders above keep their clean slate.
+    "enforcement.demo_statistics.seed",
 ]
 
 # The bench data set (contract §Bench) that `seed_demo --bench` adds on top of the demo data, in order: the
@@ -279,6 +280,7 @@ BENCH_SEEDERS = [
     "supervision.bench_data.seed",
     "enforcement.bench_data.seed",
     "enforcement.bench_data.publish",  # what the nightly disclosure job would have published
+    "enforcement.recoveries.services.ledger_backfill",  # the recovery ledger of the bulk-written cases (issue 17)
 ]
 
 # Demo accounts all share this password (contract).

@@ -268,7 +268,28 @@ def _seed_branch(branch: OrgUnit, users: dict, today: date) -> int:
     return created
 
 
+def _issue_decisions(cases, users: dict) -> int | str:
+    """The month's decided cases get their decision issued by the branch chief, as the demo's other cases do (the
+    demo's own pass ran before these cases existed; leaving it to the next run would make that run add them)."""
+    from enforcement import pdf
+    from enforcement.models import Document
+    from enforcement.services import document_issue
+
+    problem = pdf.font_problem()
+    if problem:
+        return f"skipped ({problem})"
+    issued = 0
+    for case in cases.filter(state__in=["decided", "executing", "closed", "archived"], outcome="penalty"):
+        if not Document.objects.filter(case=case, kind="penalty_decision").exists():
+            document_issue(kind="penalty_decision", by=users[f"{case.jurisdiction.code.lower()}_chief"], case=case)
+            issued += 1
+    return issued
+
+
 def seed(*, units: dict, users: dict, institutions=None) -> dict:
     today = timezone.localdate()
     created = sum(_seed_branch(units[code], users, today) for code in ("B01", "B02", "B03"))
-    return {"new monthly cases": created, "ledger entries": RecoveryEntry.objects.count()}
+    monthly = Case.objects.filter(title__regex=r"（\d{4}年\d{1,2}月）$").select_related("jurisdiction")
+    issued = _issue_decisions(monthly.order_by("decided_on", "pk"), users)
+    return {"new monthly cases": created, "monthly decisions issued": issued,
+            "ledger entries": RecoveryEntry.objects.count()}  # fmt: skip

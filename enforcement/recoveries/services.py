@@ -150,3 +150,71 @@ def on_outcome(*, kind: str, source, by, data: dict) -> None:
         agreement_action_applied(action=source, by=by)
     elif kind == "agreement_action_revoked":
         _cancel_outstanding(source.ledger_entries.filter(entry=E.OBLIGATION), by, today, _("Measure revoked"))
+
+
+# --- Bulk: records written in bulk (the bench data set) get their ledger lines the same way -------------------
+
+
+def ledger_backfill(**_context) -> dict:
+    """Ledger lines for decided cases, case payments and applied measures that have none (bulk-written records:
+    ``settings.BENCH_SEEDERS``). The same lines the hooks above write, in batches, with one summary audit row."""
+    from enforcement.models import AgreementAction, Case, Payment
+    from supervision.bench_data import bulk, record_bulk
+
+    cases = (
+        Case.objects.filter(outcome="penalty", decided_on__isnull=False, ledger_entries__isnull=True)
+        .only("pk", "institution_id", "jurisdiction_id", "party_name", "opened_by_id", "decided_on",
+              "return_amount", "fine_amount", "confiscation_amount")
+    )  # fmt: skip
+    obligations = []
+    for case in cases.iterator(chunk_size=2000):
+        for route, amount in ((R.RETURN_ORDER, case.return_amount), (R.FINE, case.fine_amount),
+                              (R.CONFISCATION, case.confiscation_amount)):  # fmt: skip
+            if amount and amount > 0:
+                obligations.append(RecoveryEntry(
+                    entry=E.OBLIGATION, route=route, amount=amount, on=case.decided_on, case_id=case.pk,
+                    institution_id=case.institution_id, jurisdiction_id=case.jurisdiction_id,
+                    party_name=case.party_name, recorded_by_id=case.opened_by_id,
+                ))  # fmt: skip
+    obligations = bulk(RecoveryEntry, obligations)
+    owed = {(o.case_id, o.route): o for o in obligations}
+    settlements = []
+    payments = Payment.objects.filter(ledger_entry__isnull=True).select_related("case").order_by("paid_on", "pk")
+    for payment in payments.iterator(chunk_size=2000):
+        route, case = PAYMENT_ROUTES[payment.kind], payment.case
+        obligation = owed.get((case.pk, route))
+        if obligation is None or route == R.SURCHARGE:
+            obligation = RecoveryEntry.objects.create(
+                entry=E.OBLIGATION, route=route, amount=payment.amount, on=payment.paid_on, case_id=case.pk,
+                institution_id=case.institution_id, jurisdiction_id=case.jurisdiction_id, party_name=case.party_name,
+                recorded_by_id=payment.recorded_by_id,
+            )  # fmt: skip
+            obligations.append(obligation)
+        settlements.append(RecoveryEntry(
+            entry=E.PAYMENT, route=route, amount=payment.amount, on=payment.paid_on, obligation=obligation,
+            payment_id=payment.pk, case_id=case.pk, institution_id=case.institution_id,
+            jurisdiction_id=case.jurisdiction_id, party_name=case.party_name, reference=payment.reference,
+            recorded_by_id=payment.recorded_by_id,
+        ))  # fmt: skip
+    bulk(RecoveryEntry, settlements)
+    measures = AgreementAction.objects.filter(
+        kind__in=list(ACTION_ROUTES), state__in=["applied", "ended"], amount__gt=0, ledger_entries__isnull=True
+    )
+    for action in measures.iterator(chunk_size=2000):
+        on = timezone.localdate(action.applied_at) if action.applied_at else action.proposed_at.date()
+        obligation = RecoveryEntry.objects.create(
+            entry=E.OBLIGATION, route=ACTION_ROUTES[action.kind], amount=action.amount, on=on,
+            agreement_action_id=action.pk, institution_id=action.institution_id,
+            jurisdiction_id=action.jurisdiction_id, recorded_by_id=action.proposed_by_id,
+        )  # fmt: skip
+        obligations.append(obligation)
+        if action.kind == "refuse_payment":
+            settlements.append(RecoveryEntry.objects.create(
+                entry=E.OFFSET, route=R.REFUSE_PAYMENT, amount=action.amount, on=on, obligation=obligation,
+                agreement_action_id=action.pk, institution_id=action.institution_id,
+                jurisdiction_id=action.jurisdiction_id, recorded_by_id=action.proposed_by_id,
+            ))  # fmt: skip
+    count = len(obligations) + len(settlements)
+    if count:
+        record_bulk(model=RecoveryEntry, count=count, what="ledger lines of bulk-written decisions and payments")
+    return {"ledger lines written in bulk": count}

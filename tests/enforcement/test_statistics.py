@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from enforcement.statistics.selectors import FIGURES, FUNNEL, year_statistics
 from supervision.models import OrgUnit, User
+from tests.enforcement.statistics_checks import figure_mismatches, listed
 
 YEAR = timezone.localdate().year
 BRANCHES = {"B01", "B02", "B03"}
@@ -42,31 +43,9 @@ def _client(username):
     return client
 
 
-def _listed(client, url, money: bool):
-    """What the list page at ``url`` shows: its row count, or the total of its rows for money."""
-    response = client.get(url)
-    assert response.status_code == 200, url
-    if money:
-        return response.context["totals"]["total"]
-    return response.context["paginator"].count
-
-
 @pytest.mark.parametrize("username", ["director", "b01_chief"])
 def test_every_figure_of_every_unit_equals_its_list(demo, username):
-    user = User.objects.get(username=username)
-    stats = year_statistics(user, YEAR)
-    client = _client(username)
-    mismatches = []
-    for row in stats.rows:
-        for figure in FIGURES:
-            listed = _listed(client, row.links[figure.key], bool(figure.money))
-            if listed != row.figures[figure.key]:
-                mismatches.append((row.unit.code, figure.key, row.figures[figure.key], listed))
-    for figure in FIGURES:
-        listed = _listed(client, stats.total_links[figure.key], bool(figure.money))
-        if listed != stats.total[figure.key]:
-            mismatches.append(("total", figure.key, stats.total[figure.key], listed))
-    assert mismatches == []
+    assert figure_mismatches(username, YEAR) == []
 
 
 def test_every_month_and_funnel_cell_equals_its_list(demo):
@@ -75,12 +54,12 @@ def test_every_month_and_funnel_cell_equals_its_list(demo):
     mismatches = []
     for figure in FIGURES:
         for month, (value, url) in enumerate(zip(stats.months[figure.key], stats.month_links[figure.key]), start=1):
-            listed = _listed(client, url, bool(figure.money))
-            if listed != value:
-                mismatches.append((figure.key, month, value, listed))
+            shown = listed(client, url, bool(figure.money))
+            if shown != value:
+                mismatches.append((figure.key, month, value, shown))
     for source, _label, cells in stats.funnel:
         for stage, (value, url) in zip(FUNNEL, cells, strict=True):
-            if _listed(client, url, False) != value:
+            if listed(client, url, False) != value:
                 mismatches.append((source, stage.key, value))
     assert mismatches == []
 
