@@ -86,7 +86,7 @@ def measure(client, path: str, total: int | None = None) -> dict:
         response = client.get(path)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    if response.get("Content-Type", "").startswith("application/json"):
+    if response.get("Content-Type", "").startswith("application/json") and "results" in response.json():
         data = response.json()
         rows = f"{len(data['results'])} of {data['count']:,}"
     else:
