@@ -13,7 +13,7 @@ explicit grant elsewhere belong to other rows and are not counted.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -44,7 +44,7 @@ class Figure:
     date_field: str  # the model field that filter reads, for the month
     params: tuple = ()  # (name, value) pairs, repeated for multiple choices
     money: str = ""  # the field summed; empty: the rows are counted
-    split: str = ""  # a further grouping field (the funnel's lead source)
+    split: tuple = ()  # further grouping fields (the funnel: the lead's source, and its status)
 
     @cached_property
     def filterset_class(self):
@@ -65,7 +65,7 @@ class Figure:
 
 def _lead_stage(key, label, *statuses) -> Figure:
     return Figure(key, label, "supervision:lead-list", "supervision.filters.LeadFilter", "received", "received_on",
-                  tuple(("status", s) for s in statuses), split="source")  # fmt: skip
+                  tuple(("status", s) for s in statuses), split=("source",))  # fmt: skip
 
 
 CASES, LEADS, ACTIONS = "enforcement:case-list", "supervision:lead-list", "enforcement:agreementaction-list"
@@ -165,12 +165,12 @@ def _aggregate(figure: Figure, user, request, start: date, end: date) -> dict:
     if not filterset.is_valid():  # a definition error, not user input
         raise ValueError(f"{figure.key}: {filterset.errors.as_json()}")
     groups = {"jid": F("jurisdiction_id"), "y": ExtractYear(figure.date_field), "m": ExtractMonth(figure.date_field)}
-    if figure.split:
-        groups["s"] = F(figure.split)
+    for index, name in enumerate(figure.split):
+        groups[f"s{index}"] = F(name)
     value = Sum(figure.money) if figure.money else Count("pk")
     result = {}
     for row in filterset.qs.order_by().values(**groups).annotate(v=value):
-        key = (row["jid"], row["y"], row["m"]) + ((row["s"],) if figure.split else ())
+        key = (row["jid"], row["y"], row["m"], *(row[f"s{i}"] for i in range(len(figure.split))))
         result[key] = row["v"] or figure.zero()
     return result
 
@@ -248,12 +248,17 @@ def year_statistics(user, year: int, request=None) -> Statistics:
             ]
         else:
             total_links[figure.key], month_links[figure.key] = None, [None] * 12
+    # The stages differ from the first only by the lead's status: one query grouped by source and status serves
+    # them all, each stage summing the statuses its own definition (its status parameters) names.
     funnel = []
     stage_counts = []
+    base = replace(FUNNEL[0], split=("source", "status"))
+    grouped = _aggregate(base, user, request, start, end)
     for stage in FUNNEL:
+        statuses = {value for name, value in stage.params if name == "status"}
         counts = defaultdict(int)
-        for (jid, y, _m, source), value in _aggregate(stage, user, request, start, end).items():
-            if row_of.get(jid) is not None and y == year:
+        for (jid, y, _m, source, status), value in grouped.items():
+            if row_of.get(jid) is not None and y == year and (not statuses or status in statuses):
                 counts[source] += value
         stage_counts.append(counts)
     for source, label in Lead.Source.choices:
