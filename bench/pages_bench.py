@@ -10,7 +10,8 @@
    user (the chief of bench branch B04, 1/17 of the bench data) and a city user (the director, everything),
    ``BENCH_REQUESTS`` requests per page after 3 warm-up requests → p50 / p95 in ms, and the queries of one
    request (``CaptureQueriesContext``). Pages: the case, lead and institution lists, a case page, the matching
-   API lists; and Django admin's changelist of the same cases (as the superuser, all rows) beside our case list.
+   API lists; the statistics page and API (issue 17); and Django admin's changelist of the same cases (as the
+   superuser, all rows) beside our case list.
 3. Throughput of the case list served by gunicorn (2 sync workers, ``CONN_MAX_AGE`` 60) under ``wrk``
    (Debian's ``wrk``; `make bench` installs it) with a logged-in user's session cookie, on loopback.
 
@@ -85,7 +86,7 @@ def measure(client, path: str, total: int | None = None) -> dict:
         response = client.get(path)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    if response.get("Content-Type", "").startswith("application/json"):
+    if response.get("Content-Type", "").startswith("application/json") and "results" in response.json():
         data = response.json()
         rows = f"{len(data['results'])} of {data['count']:,}"
     else:
@@ -134,6 +135,13 @@ def pages_report() -> tuple[str, dict]:
             print(
                 f"{name:18} {who:7} {r['p50']:7.1f} {r['p95']:7.1f} ms {r['queries']:3} queries {r['rows']}", flush=True
             )
+    # Statistics (issue 17): the year's figures per unit, the months, last year and the lead funnel.
+    for who, user in (("branch", branch_user), ("city", city_user)):
+        client = Client()
+        client.force_login(user)
+        for name, path in (("statistics page", "/statistics/"), ("statistics API", "/api/v1/statistics/")):
+            results[(name, who)] = r = measure(client, path)
+            print(f"{name:18} {who:7} {r['p50']:7.1f} {r['p95']:7.1f} ms {r['queries']:3} queries", flush=True)
     admin = Client()
     admin.force_login(User.objects.get(username="admin"))
     results[("admin changelist", "superuser")] = measure(admin, "/admin/enforcement/case/", Case.objects.count())
@@ -152,7 +160,9 @@ def pages_report() -> tuple[str, dict]:
     lines += ["", "Targets:", ""]
     lists = [k for k in results if "list" in k[0] or k[0].startswith("API")]
     worst_queries = max(results[k]["queries"] for k in lists if k[0] != "admin changelist")
-    worst_p95 = max(r["p95"] for r in results.values())
+    worst_p95 = max(r["p95"] for k, r in results.items() if not k[0].startswith("statistics"))
+    stats_p95 = max(r["p95"] for k, r in results.items() if k[0].startswith("statistics"))
+    stats_queries = max(r["queries"] for k, r in results.items() if k[0].startswith("statistics"))
     ratios = []
     for name, _path in pages:
         branch, city = results[(name, "branch")]["p95"], results[(name, "city")]["p95"]
@@ -166,7 +176,9 @@ def pages_report() -> tuple[str, dict]:
         f"- our case list (city user, all {ours_r['rows'].split(' of ')[-1]} cases) vs the admin changelist of the "
         f"same rows: p50 {ours_r['p50']:.0f} vs {admin_r['p50']:.0f} ms, p95 {ours_r['p95']:.0f} vs "
         f"{admin_r['p95']:.0f} ms, {ours_r['queries']} vs {admin_r['queries']} queries "
-        f"({'met' if ours_r['p95'] <= admin_r['p95'] else 'missed'}: ours no slower).",
+        f"({'met' if ours_r['p95'] <= admin_r['p95'] else 'missed'}: ours no slower);",
+        f"- statistics (page and API, issue 17) p95 ≤ 300 ms: worst **{stats_p95:.0f} ms** "
+        f"({'met' if stats_p95 <= 300 else 'missed'}), {stats_queries} queries whatever the number of units.",
     ]
     return "\n".join(lines), results
 

@@ -8,6 +8,8 @@ from enforcement.agreement_actions import api as agreement_actions_api
 from enforcement.cases import api as cases_api
 from enforcement.documents import api as documents_api
 from enforcement.follow_ups import api as enforcement_leads_api
+from enforcement.recoveries import api as recovery_api
+from enforcement.statistics import api as statistics_api
 from portal.api_views import SchemaView, docs_view
 from supervision.inspections import api as inspections_api
 from supervision.leads import api as leads_api
@@ -30,6 +32,7 @@ router.register("credit/ratings", credit_api.CreditRatingViewSet, basename="cred
 router.register("screening/rules", screening_api.RuleViewSet, basename="screening-rule")  # issue 18
 router.register("screening/runs", screening_api.RunViewSet, basename="screening-run")
 router.register("settlement-batches", screening_api.SettlementBatchViewSet, basename="settlementbatch")
+router.register("recoveries", recovery_api.RecoveryEntryViewSet, basename="recoveryentry")  # issue 17
 router.register(r"cases/(?P<pk>[0-9]+)/documents", documents_api.CaseDocumentViewSet, basename="case-document")
 
 urlpatterns = [
@@ -54,6 +57,7 @@ urlpatterns = [
         name="finding-agreementaction",
     ),
     path("leads/<int:pk>/hits/", screening_api.LeadHitsView.as_view(), name="lead-hits"),  # issue 18
+    path("statistics/", statistics_api.StatisticsAPIView.as_view(), name="statistics"),  # issue 17
     path("assessments/score/", credit_api.AssessmentScoreView.as_view(), name="assessment-score"),  # issue 7
     path("", include(router.urls)),
 ]

@@ -289,6 +289,8 @@ DEMO_SEEDERS = [
     "enforcement.public.demo.seed",  # rewards and published decisions (issue 6)
     "credit.demo.seed",  # ratings in every grade, repair applications, an assessment (issue 7)
     "supervision.screening.demo.seed",  # settlement lines with planted violations, screened into leads (issue 18)
+    # Every month of the demo year in every branch (issue 17); last, so the seeders above keep their clean slate.
+    "enforcement.statistics.demo.seed",
 ]
 
 # The bench data set (contract §Bench) that `seed_demo --bench` adds on top of the demo data, in order: the
@@ -297,6 +299,7 @@ BENCH_SEEDERS = [
     "bench.seed_supervision.seed",
     "bench.seed_enforcement.seed",
     "bench.seed_enforcement.publish",  # what the nightly disclosure job would have published
+    "enforcement.recoveries.services.ledger_backfill",  # the recovery ledger of the bulk-written cases (issue 17)
 ]
 
 # Demo accounts all share this password (contract).

@@ -32,6 +32,14 @@ class EnforcementConfig(AppConfig):
         rewards_hooks.register_all()  # rewards, public disclosure (issue 6)
         # Printable documents (issue 4): a deploy check only, looking the font up costs ~0.7 s.
         checks.register(check_fonts, "enforcement", deploy=True)
+        from enforcement.recoveries.services import on_outcome as ledger_on_outcome
+        from portal.outcomes import register_outcome_hook
+
+        register_outcome_hook(ledger_on_outcome)  # decisions and measures write the recovery ledger (issue 17)
+        from enforcement.statistics.views import director_home_section
+        from portal.worklist import register_section
+
+        register_section(director_home_section)  # the year's figures and charts on the director's home (issue 17)
         if agreement_action_end_due not in AGREEMENT_REFRESH_HOOKS:
             AGREEMENT_REFRESH_HOOKS.append(agreement_action_end_due)
         present = {url_name for _label, url_name, _perm in NAVIGATION}
@@ -40,6 +48,8 @@ class EnforcementConfig(AppConfig):
             (_("Agreement actions"), "enforcement:agreementaction-list", "enforcement.view_agreementaction"),
             (_("Documents"), "enforcement:document-list", "enforcement.view_document"),
             (_("Penalty rules"), "enforcement:penaltyrule-list", "enforcement.view_penaltyrule"),
+            (_("Recoveries"), "enforcement:recovery-list", "enforcement.view_recoveryentry"),  # issue 17
+            (_("Statistics"), "enforcement:statistics", "enforcement.view_statistics"),  # issue 17
         ):
             if entry[1] not in present:
                 NAVIGATION.append(entry)
@@ -55,5 +65,9 @@ class EnforcementConfig(AppConfig):
             ("end", _("ended")),
             ("issue_document", _("document issued")),
             ("download", _("downloaded")),
+            ("ledger_obligation", _("amount owed recorded")),
+            ("ledger_payment", _("payment recorded in the ledger")),
+            ("ledger_offset", _("offset recorded")),
+            ("ledger_cancellation", _("amount owed cancelled")),
         ):
             AUDIT_VERBS.setdefault(verb, label)

@@ -60,3 +60,4 @@ __all__ = [
     "Thresholds",
     "ViolationType",
 ]
+from enforcement.recoveries.models import *  # noqa: F403

@@ -21,6 +21,12 @@ register(
         "enforcement.view_document": STAFF,
         "enforcement.issue_document": {Role.OFFICER, Role.CHIEF, Role.FUND_OFFICER},
         "enforcement.print_document": {Role.CHIEF},
+        # The recovery ledger and the statistics (issue 17): read by all staff in scope; the fund officers and
+        # chiefs record payments and offsets on it.
+        "enforcement.view_recoveryentry": STAFF,
+        "enforcement.export_recoveryentry": STAFF,
+        "enforcement.add_recoveryentry": {Role.FUND_OFFICER, Role.CHIEF},
+        "enforcement.view_statistics": STAFF,
         **{action.permission: action.roles for action in ACTIONS.values()},
     },
     unscoped={"enforcement.view_penaltyrule"},

@@ -114,3 +114,9 @@ urlpatterns = [
         name="printbatch-download",
     ),
 ]
+
+# The recovery ledger and the statistics (issue 17).
+from enforcement.recoveries.urls import urlpatterns as recovery_urls  # noqa: E402
+from enforcement.statistics.urls import urlpatterns as statistics_urls  # noqa: E402
+
+urlpatterns += recovery_urls + statistics_urls

@@ -20,6 +20,21 @@ def register_panel(provider):
     return provider
 
 
+_SECTIONS = []
+
+
+def register_section(provider):
+    """A larger block of the home page from a later app: ``provider(user)`` returns a dict with ``template``
+    (and the template's context) or None to leave it out, e.g. the director's statistics (issue 17)."""
+    if provider not in _SECTIONS:
+        _SECTIONS.append(provider)
+    return provider
+
+
+def home_sections(user) -> list[dict]:
+    return [section for provider in _SECTIONS if (section := provider(user)) is not None]
+
+
 def home_panels(user) -> list[Panel]:
     panels = []
     for provider in _PROVIDERS:

@@ -220,6 +220,18 @@ ROUTES: dict[str, Route] = {
     "supervision:screening:lead-hits": r(STAFF, obj="lead"),
     "supervision:screening:lead-hits-export": r(STAFF, obj="lead"),
     # --- end of issue 18 pages ---
+    # --- Statistics and the recovery ledger (issue 17; enforcement/statistics, enforcement/recoveries) ---
+    "enforcement:statistics": r(STAFF),
+    "enforcement:statistics-export": r(STAFF),
+    "enforcement:statistics-rows-export": r(STAFF, ok=404),  # without ?figure= there is nothing to export
+    "enforcement:recovery-list": r(STAFF),
+    "enforcement:recovery-export": r(STAFF),
+    "enforcement:recovery-balances": r(STAFF),
+    "enforcement:recovery-create": r(CHIEFS | FUND_OFFICERS),
+    "enforcement:recovery-detail": r(STAFF, obj="recoveryentry"),
+    # POST-only: a bare POST is refused with a message and sent back to the obligation's page.
+    "enforcement:recovery-settle": r(CHIEFS | FUND_OFFICERS, obj="recoveryentry", method="post", ok=302),
+    # --- end of issue 17 pages ---
     # API
     "api-token": Route(fixed=405, api=True),  # POST only
     # Schema and docs need a signed-in user (issue 13): anonymous 401 (schema) or the login page (docs).
@@ -288,6 +300,10 @@ ROUTES: dict[str, Route] = {
     "settlementbatch-list": r(SCREEN_VIEW, api=True),
     "settlementbatch-detail": r(SCREEN_VIEW, api=True, obj="settlementbatch"),
     "lead-hits": r(STAFF, api=True, obj="lead"),
+    # Statistics and the recovery ledger (issue 17)
+    "statistics": r(STAFF, api=True),
+    "recoveryentry-list": r(STAFF, api=True),
+    "recoveryentry-detail": r(STAFF, api=True, obj="recoveryentry"),
     # Documents of a case (issue 4; enforcement/documents_api.py)
     "case-document-list": r(STAFF, api=True, obj="case"),
     "case-document-detail": r(STAFF, api=True, obj="casedocument"),

@@ -114,7 +114,18 @@ def objects(org, cast):
         **credit_objects(b01, b02),
         # Smart screening (issue 18): the city's rules, runs and settlement imports.
         **screening_objects(b01, b02),
+        # The recovery ledger (issue 17): an amount owed by each branch's institution.
+        "recoveryentry": {"B01": _obligation(b01), "B02": _obligation(b02)},
     }
+
+
+def _obligation(institution):
+    from datetime import date
+
+    from enforcement.recoveries.services import recovery_obligation_record
+
+    return recovery_obligation_record(route="self_return", amount=100, on=date(2026, 3, 1), by=None,
+                                      institution=institution)  # fmt: skip
 
 
 def _issue6_objects(cases, cast, org) -> dict:

@@ -15,6 +15,7 @@ class AgreementActionFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(field_name="state", choices=AgreementAction.State.choices, label=_("State"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     starts_on = django_filters.DateFromToRangeFilter(label=_("Starts on"))
+    applied = django_filters.DateFromToRangeFilter(field_name="applied_at__date", label=_("Applied on"))
     queue = django_filters.ChoiceFilter(
         choices=[(k, label) for k, (label, _f) in AGREEMENT_ACTION_QUEUES.items()],
         method="filter_queue",

@@ -47,6 +47,7 @@ class CaseFilter(ScopedFilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
     opened = django_filters.DateFromToRangeFilter(field_name="opened_at__date", label=_("Opened"))
     decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("Decided"))
+    closed = django_filters.DateFromToRangeFilter(field_name="closed_on", label=_("Closed on"))
     # The home page's panels link here with ?queue=<name>; the same function counts the panel.
     queue = django_filters.ChoiceFilter(
         choices=[(k, label) for k, (label, _f) in CASE_QUEUES.items()], method="filter_queue", label=_("Work queue")

@@ -27,6 +27,7 @@ from enforcement.cases.models import (
     Report,
 )
 from enforcement.cases.procedure import ACTIONS, Action, assigned_or_other_role
+from enforcement.recoveries import services as recovery_services
 from enforcement.rules.models import ViolationType
 from portal import audit, dates
 from portal.errors import InvalidState
@@ -463,6 +464,7 @@ def _record_payment(case, by, comment, data):
         raise ValidationError({"amount": _("More than is outstanding (%(left)s CNY).") % {"left": balance.outstanding}})
     payment = Payment.objects.create(case=case, kind=kind, amount=amount, paid_on=paid_on,
                                      reference=data.get("reference", ""), recorded_by=by)  # fmt: skip
+    recovery_services.case_payment_recorded(payment=payment, by=by)  # the recovery ledger (issue 17)
     return None, {"payment": payment.pk, "kind": kind, "amount": amount}
 
 

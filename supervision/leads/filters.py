@@ -19,6 +19,7 @@ class LeadFilter(ScopedFilterSet):
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Assigned to me"), widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
     received = django_filters.DateFromToRangeFilter(field_name="received_on", label=_("Received"))
+    decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("Verification concluded"))
     batch = django_filters.NumberFilter(field_name="batch_id", label=_("Import batch"))
 
     class Meta:

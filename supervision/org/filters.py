@@ -46,6 +46,17 @@ class ScopedFilterSet(django_filters.FilterSet):
     """Base for every list: jurisdiction subtree and text search (contract: filters on every list)."""
 
     jurisdiction = JurisdictionFilter()
+    # Records held by the city bureau and its divisions, outside every branch: the statistics' city row (issue 17).
+    city_level = django_filters.BooleanFilter(
+        method="filter_city_level", label=_("Held by the city bureau"), widget=forms.NullBooleanSelect
+    )
+
+    def filter_city_level(self, qs, name, value):
+        if value is None:
+            return qs
+        city_units = OrgUnit.objects.filter(kind__in=[OrgUnit.Kind.CITY, OrgUnit.Kind.DIVISION]).values("pk")
+        field = f"{getattr(qs, 'jurisdiction_field', 'jurisdiction')}_id__in"
+        return qs.filter(**{field: city_units}) if value else qs.exclude(**{field: city_units})
 
 
 class OrgUnitFilter(django_filters.FilterSet):

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.generic import ListView
 
 from portal.mixins import ScopedMixin
-from portal.worklist import home_panels
+from portal.worklist import home_panels, home_sections
 from supervision.org.models import OrgUnit
 
 
@@ -15,7 +15,8 @@ def home(request):
     """Each role's start page: what awaits the user, counted within their scope."""
     if not request.user.is_staff_member and request.user.has_role("supervisor"):
         return redirect("supervision:my-reports")  # a social supervisor's home is their own portal (issue 6)
-    return render(request, "supervision/home.html", {"panels": home_panels(request.user)})
+    context = {"panels": home_panels(request.user), "sections": home_sections(request.user)}
+    return render(request, "supervision/home.html", context)
 
 
 class OrgUnitListView(ScopedMixin, ListView):

@@ -172,3 +172,20 @@ def test_list_pages_stay_within_ten_queries(seeded, client, name, username):
     assert response.status_code == 200
     assert len(response.context["object_list"]) > 0
     assert len(queries.captured_queries) <= 10, [q["sql"][:120] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("username", ["director", "b01_chief"])
+def test_statistics_figures_equal_their_lists_on_the_bench_data(seeded, username):
+    # Issue 17: on the bench data too, each figure of each unit is the count (or total) of the list it links to.
+    from tests.enforcement.statistics_checks import figure_mismatches
+
+    assert figure_mismatches(username, timezone.localdate().year) == []
+
+
+def test_bench_payments_are_in_the_recovery_ledger(seeded):
+    from enforcement.recoveries.models import RecoveryEntry
+
+    bench_payments = Payment.objects.filter(case__in=bench_cases())
+    assert bench_payments.exists()
+    assert not bench_payments.filter(ledger_entry__isnull=True).exists()
+    assert RecoveryEntry.objects.filter(case__in=bench_cases(), entry="obligation").exists()

@@ -1,0 +1,283 @@
+"""The year's figures per unit (domain §9, contract ``statistics/``), computed from the lists themselves.
+
+Each figure is ONE definition (``FIGURES``): the list page it drills down to, that list's FilterSet, the filter
+parameters that select its rows, the date filter that bounds the year and the field summed (money) or nothing
+(a count). The aggregate runs the list's own FilterSet over the user's scoped queryset (``visible_to``) and
+groups the result by jurisdiction and month in SQL; the link is the same parameters plus the unit. So a figure
+always equals the count (or the total) of the list it links to.
+
+Rows are the branches in the user's scope, plus, for city-wide users, one row for the city bureau itself (its
+divisions' records, e.g. cases taken over): every record lies in exactly one row, so the total row (computed as
+the sum of the rows) equals the whole scope. A branch user's row is their branch; records they see through an
+explicit grant elsewhere belong to other rows and are not counted.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from supervision.org.models import OrgUnit
+
+CENT = Decimal("0.01")
+MONTHS = range(1, 13)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One statistic: which list it counts, with which filters, bounded in time by which date filter."""
+
+    key: str
+    label: str
+    url_name: str
+    filterset: str  # dotted path of the list's FilterSet
+    date_filter: str  # the list's range filter: <name>_after / <name>_before
+    date_field: str  # the model field that filter reads, for the month
+    params: tuple = ()  # (name, value) pairs, repeated for multiple choices
+    money: str = ""  # the field summed; empty: the rows are counted
+    split: tuple = ()  # further grouping fields (the funnel: the lead's source, and its status)
+
+    @cached_property
+    def filterset_class(self):
+        from django.utils.module_loading import import_string
+
+        return import_string(self.filterset)
+
+    def query(self, start: date, end: date, *extra) -> list[tuple[str, str]]:
+        return [*self.params, (f"{self.date_filter}_after", start.isoformat()),
+                (f"{self.date_filter}_before", end.isoformat()), *extra]  # fmt: skip
+
+    def link(self, start: date, end: date, *extra) -> str:
+        return f"{reverse(self.url_name)}?{urlencode(self.query(start, end, *extra))}"
+
+    def zero(self):
+        return Decimal("0.00") if self.money else 0
+
+
+def _lead_stage(key, label, *statuses) -> Figure:
+    return Figure(key, label, LEADS, LEAD_FILTER, "received", "received_on",
+                  tuple(("status", s) for s in statuses), split=("source",))  # fmt: skip
+
+
+CASES, LEADS, ACTIONS = "enforcement:case-list", "supervision:lead-list", "enforcement:agreementaction-list"
+LEDGER = "enforcement:recovery-list"
+CASE_FILTER, ACTION_FILTER = (
+    "enforcement.cases.filters.CaseFilter",
+    "enforcement.agreement_actions.filters.AgreementActionFilter",
+)
+LEDGER_FILTER = "enforcement.recoveries.filters.RecoveryEntryFilter"
+LEAD_FILTER, INSPECTION_FILTER = (
+    "supervision.leads.filters.LeadFilter",
+    "supervision.inspections.filters.InspectionFilter",
+)
+
+# The contract's figures, in the order of the table.
+FIGURES: list[Figure] = [
+    Figure("inspections", _("Inspections"), "supervision:inspection-list", INSPECTION_FILTER,
+           "planned", "planned_on", (("status", "in_progress"), ("status", "finished"), ("status", "closed"))),
+    Figure("leads_received", _("Leads received"), LEADS, LEAD_FILTER, "received", "received_on"),
+    Figure("leads_confirmed", _("Leads confirmed"), LEADS, LEAD_FILTER, "decided", "decided_on",
+           (("status", "confirmed"), ("status", "converted"))),
+    Figure("cases_opened", _("Cases opened"), CASES, CASE_FILTER, "opened", "opened_at"),
+    Figure("cases_decided", _("Cases decided"), CASES, CASE_FILTER, "decided", "decided_on"),
+    Figure("cases_closed", _("Cases closed"), CASES, CASE_FILTER, "closed", "closed_on",
+           (("state", "closed"), ("state", "archived"))),
+    Figure("fines", _("Fines imposed (CNY)"), LEDGER, LEDGER_FILTER, "on", "on",
+           (("entry", "obligation"), ("route", "fine")), money="amount"),
+    Figure("confiscations", _("Confiscations (CNY)"), LEDGER, LEDGER_FILTER, "on", "on",
+           (("entry", "obligation"), ("route", "confiscation")), money="amount"),
+    Figure("funds_recovered", _("Funds recovered (CNY)"), LEDGER, LEDGER_FILTER, "on", "on",
+           (("entry", "payment"), ("entry", "offset"), ("fund", "true")), money="amount"),
+    Figure("suspensions", _("Agreements suspended"), ACTIONS, ACTION_FILTER, "applied", "applied_at",
+           (("kind", "suspend"),)),
+    Figure("terminations", _("Agreements terminated"), ACTIONS, ACTION_FILTER, "applied", "applied_at",
+           (("kind", "terminate"),)),
+    Figure("interviews", _("Interviews"), ACTIONS, ACTION_FILTER, "applied", "applied_at", (("kind", "interview"),)),
+    Figure("reports_received", _("Reports received"), "supervision:report-list",
+           "supervision.reports.filters.ReportFilter", "received", "received_on"),
+]  # fmt: skip
+FIGURES_BY_KEY = {f.key: f for f in FIGURES}
+
+# The lead funnel per source, on the leads received in the year: how far each got.
+FUNNEL: list[Figure] = [
+    _lead_stage("received", pgettext_lazy("lead funnel", "Received")),
+    _lead_stage("dispatched", _("Dispatched"), "dispatched", "verifying", "dismissed", "confirmed", "converted"),
+    _lead_stage("confirmed", _("Confirmed"), "confirmed", "converted"),
+    _lead_stage("converted", _("Converted to a case or measure"), "converted"),
+]
+HEADLINE = ["cases_opened", "cases_decided", "funds_recovered", "fines", "inspections", "leads_received"]
+
+
+@dataclass
+class Row:
+    """A unit's row: the unit, the filter parameters that select its records, and its figures."""
+
+    unit: OrgUnit
+    unit_params: tuple  # (("jurisdiction", id),) or (("city_level", "true"),)
+    figures: dict = field(default_factory=dict)  # key → value for the year
+    links: dict = field(default_factory=dict)  # key → list URL
+
+    @property
+    def label(self) -> str:
+        """The branch's name; the city bureau's row counts its own and its divisions' records only."""
+        if self.unit.kind == OrgUnit.Kind.CITY:
+            return _("%(name)s (city level)") % {"name": self.unit.name}
+        return self.unit.name
+
+
+def statistics_rows(user) -> list[Row]:
+    """The rows in the user's scope: each branch they see; city-wide users also get the city bureau's own row."""
+    units = list(OrgUnit.objects.filter(kind__in=[OrgUnit.Kind.BRANCH, OrgUnit.Kind.CITY]).order_by("path"))
+    scope = user.scope_units()
+    city_wide = user.is_superuser or any(u.parent_id is None for u in scope)
+    rows = []
+    for unit in units:
+        if unit.kind == OrgUnit.Kind.BRANCH and (city_wide or any(unit.path.startswith(s.path) for s in scope)):
+            rows.append(Row(unit, (("jurisdiction", str(unit.pk)),)))
+    city = next((u for u in units if u.kind == OrgUnit.Kind.CITY), None)
+    if city_wide and city is not None:
+        rows.append(Row(city, (("city_level", "true"),)))
+    return rows
+
+
+def _row_of_unit(rows: list[Row]) -> dict[int, int]:
+    """Jurisdiction unit id → index of the row that counts its records (its branch, else the city row)."""
+    branch_rows = {r.unit.path: i for i, r in enumerate(rows) if r.unit.kind == OrgUnit.Kind.BRANCH}
+    city_row = next((i for i, r in enumerate(rows) if r.unit.kind == OrgUnit.Kind.CITY), None)
+    mapping = {}
+    for pk, path, kind in OrgUnit.objects.values_list("pk", "path", "kind"):
+        row = next((i for p, i in branch_rows.items() if path.startswith(p)), None)
+        if row is None and kind in (OrgUnit.Kind.CITY, OrgUnit.Kind.DIVISION):
+            row = city_row
+        if row is not None:
+            mapping[pk] = row
+    return mapping
+
+
+def _aggregate(figure: Figure, user, request, start: date, end: date) -> dict:
+    """{(jurisdiction id, year, month[, split value]): value} over the figure's list in the user's scope."""
+    filterset_class = figure.filterset_class
+    model = filterset_class._meta.model
+    data = QueryDict(urlencode(figure.query(start, end)))
+    filterset = filterset_class(data, queryset=model.objects.visible_to(user), request=request)
+    if not filterset.is_valid():  # a definition error, not user input
+        raise ValueError(f"{figure.key}: {filterset.errors.as_json()}")
+    groups = {"jid": F("jurisdiction_id"), "y": ExtractYear(figure.date_field), "m": ExtractMonth(figure.date_field)}
+    for index, name in enumerate(figure.split):
+        groups[f"s{index}"] = F(name)
+    value = Sum(figure.money) if figure.money else Count("pk")
+    result = {}
+    for row in filterset.qs.order_by().values(**groups).annotate(v=value):
+        key = (row["jid"], row["y"], row["m"], *(row[f"s{i}"] for i in range(len(figure.split))))
+        result[key] = row["v"] or figure.zero()
+    return result
+
+
+def _money(value):
+    return value.quantize(CENT) if isinstance(value, Decimal) else value
+
+
+@dataclass
+class Statistics:
+    """Everything the statistics page, its export, the API and the director's home panel show."""
+
+    year: int
+    rows: list[Row]
+    total: dict  # key → value, the sum of the rows
+    total_links: dict  # key → list URL (None when the rows do not form one list filter)
+    previous: dict  # key → last year's total
+    months: dict  # key → [12 values]
+    month_links: dict  # key → [12 URLs]
+    funnel: list  # [(source value, label, [(value, url), ...] per stage)]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return FIGURES
+
+    @property
+    def funnel_stages(self) -> list[Figure]:
+        return FUNNEL
+
+    def change(self, key: str):
+        """This year against last year, in percent (None when last year had none)."""
+        before = self.previous.get(key)
+        if not before:
+            return None
+        return round((self.total[key] - before) * 100 / before, 1)
+
+
+def year_statistics(user, year: int, request=None) -> Statistics:
+    """The year's figures per unit in the user's scope, the total, the months, last year and the lead funnel."""
+    from supervision.leads.models import Lead
+
+    rows = statistics_rows(user)
+    row_of = _row_of_unit(rows)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    both_start = date(year - 1, 1, 1)
+    # The total's own filter: none for a city-wide user (the rows cover the scope), the row's for a single row.
+    city_wide = any(r.unit.kind == OrgUnit.Kind.CITY for r in rows)
+    total_params = () if city_wide else (rows[0].unit_params if len(rows) == 1 else None)
+    total, previous, months, month_links, total_links = {}, {}, {}, {}, {}
+    for figure in FIGURES:
+        # One query covers this year and last year, grouped by unit and month.
+        data = _aggregate(figure, user, request, both_start, end)
+        per_row = [figure.zero() for _r in rows]
+        per_month = [figure.zero() for _m in MONTHS]
+        last_year = figure.zero()
+        for (jid, y, m), value in data.items():
+            index = row_of.get(jid)
+            if index is None:
+                continue  # seen through a grant, outside the user's rows
+            if y == year:
+                per_row[index] += value
+                per_month[m - 1] += value
+            elif y == year - 1:
+                last_year += value
+        for row, value in zip(rows, per_row, strict=True):
+            row.figures[figure.key] = _money(value)
+            row.links[figure.key] = figure.link(start, end, *row.unit_params)
+        total[figure.key] = _money(sum(per_row, figure.zero()))
+        previous[figure.key] = _money(last_year)
+        months[figure.key] = [_money(v) for v in per_month]
+        if total_params is not None:
+            total_links[figure.key] = figure.link(start, end, *total_params)
+            month_links[figure.key] = [
+                figure.link(date(year, m, 1), _month_end(year, m), *total_params) for m in MONTHS
+            ]
+        else:
+            total_links[figure.key], month_links[figure.key] = None, [None] * 12
+    # The stages differ from the first only by the lead's status: one query grouped by source and status serves
+    # them all, each stage summing the statuses its own definition (its status parameters) names.
+    funnel = []
+    stage_counts = []
+    base = replace(FUNNEL[0], split=("source", "status"))
+    grouped = _aggregate(base, user, request, start, end)
+    for stage in FUNNEL:
+        statuses = {value for name, value in stage.params if name == "status"}
+        counts = defaultdict(int)
+        for (jid, y, _m, source, status), value in grouped.items():
+            if row_of.get(jid) is not None and y == year and (not statuses or status in statuses):
+                counts[source] += value
+        stage_counts.append(counts)
+    for source, label in Lead.Source.choices:
+        cells = []
+        for stage, counts in zip(FUNNEL, stage_counts, strict=True):
+            url = stage.link(start, end, ("source", source), *total_params) if total_params is not None else None
+            cells.append((counts.get(source, 0), url))
+        funnel.append((source, label, cells))
+    return Statistics(year, rows, total, total_links, previous, months, month_links, funnel)
+
+
+def _month_end(year: int, month: int) -> date:
+    from calendar import monthrange
+
+    return date(year, month, monthrange(year, month)[1])
