@@ -271,3 +271,22 @@ def test_cases(cast, b01_institution):
     case = records[CaseState.INVESTIGATING]
     assert "submit_report" in {a.name for a in available_actions(case, cast.b01_officer)}
     assert "submit_report" not in {a.name for a in available_actions(case, cast.b02_officer)}
+
+
+def test_the_approval_queue_lists_what_the_table_offers_to_approve(cast, b01_agreement):
+    """The home panel's agreement-action queue (SQL) and the table's stage rule (Python) agree."""
+    from enforcement.cases.queues import agreement_actions_awaiting_approval
+
+    case = CaseFactory(institution=b01_agreement.institution)
+    for state in AgreementAction.State.values:
+        for kind in ("interview", "terminate"):
+            for proposer in (cast.b01_chief, cast.b01_officer):
+                AgreementActionFactory(
+                    agreement=b01_agreement, kind=kind, state=state, proposed_by=proposer, case=case,
+                    starts_on=date(2026, 6, 1),
+                )  # fmt: skip
+    for username, user in cast.items():
+        visible = AgreementAction.objects.visible_to(user)
+        offered = {a.pk for a in visible if "approve" in {t.name for t in AA_TRANSITIONS.available(a, user)}}
+        queued = set(agreement_actions_awaiting_approval(visible, user).values_list("pk", flat=True))
+        assert queued == offered, username

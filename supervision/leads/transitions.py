@@ -11,6 +11,7 @@ L = Lead.Status
 # State groups, named once.
 OPEN = frozenset({L.NEW, L.DISPATCHED, L.VERIFYING})  # still to be decided
 DECIDED = frozenset({L.DISMISSED, L.CONFIRMED, L.CONVERTED})
+CONVERTIBLE = frozenset({L.CONFIRMED})  # may be followed up by a case or an agreement action
 
 TRANSITIONS = TransitionTable(
     [
@@ -24,7 +25,7 @@ TRANSITIONS = TransitionTable(
                    roles={Role.CHIEF}),
         # Taken by the enforcement app when a confirmed lead becomes a case or an agreement action; that app
         # checks its own permission on the institution.
-        transition("convert", _("Convert"), {L.CONFIRMED}, L.CONVERTED, perm="", internal=True),
+        transition("convert", _("Convert"), CONVERTIBLE, L.CONVERTED, perm="", internal=True),
     ],
     state="status",
     wrong_state=_("“%(action)s” is not allowed while the lead is “%(status)s”."),
