@@ -24,11 +24,13 @@ from credit.models import (
     RepairApplication,
 )
 from credit.rating import compute
+from credit.transitions import REPAIR_TRANSITIONS
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases import gates
 from enforcement.cases.models import Case, CaseEvent, ProposedPenalty
 from portal import audit, uploads
 from portal.errors import InvalidState
+from portal import audit
 from supervision.org.models import User
 from supervision.register.models import Institution
 
@@ -299,11 +301,7 @@ def repair_apply(
 def repair_decide(*, application: RepairApplication, by: User, approve: bool, comment: str = "") -> RepairApplication:
     """The chief approves (the scheme's repair points are restored) or refuses (with a reason)."""
     current = RepairApplication.objects.select_for_update().select_related("institution").get(pk=application.pk)
-    _require(by, "credit.decide_repairapplication", current)
-    if current.submitted_by_id == by.pk:
-        raise PermissionDenied(_("Nobody approves their own proposal."))
-    if current.state != RepairApplication.State.SUBMITTED:
-        raise InvalidState(_("This application has been decided."))
+    REPAIR_TRANSITIONS.check(current, "approve" if approve else "refuse", by)
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ValidationError({"comment": _("Give the reason.")})

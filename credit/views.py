@@ -23,6 +23,7 @@ from credit.models import (
     SettlementAmount,
 )
 from credit.settlements import HEADER, settlement_import
+from credit.transitions import REPAIR_TRANSITIONS
 from portal.errors import InvalidState
 from portal.exports import xlsx_response
 from portal.forms import form_errors_from
@@ -248,14 +249,11 @@ class RepairDetailView(RepairQuerysetMixin, ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         application, user = self.object, self.request.user
-        may_decide = (
-            application.state == RepairApplication.State.SUBMITTED
-            and user.has_perm("credit.decide_repairapplication", application)
-            and application.submitted_by_id != user.pk
-        )
+        steps = REPAIR_TRANSITIONS.flags(application, user)
         rating = CreditRating.objects.filter(institution_id=application.institution_id, year=application.year).first()
         context.update(
-            can_decide=may_decide,
+            can_approve=steps["approve"],
+            can_refuse=steps["refuse"],
             form=DecisionForm(),
             rating=rating,
             audit_events=AuditEvent.objects.history_of(application),

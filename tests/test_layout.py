@@ -86,6 +86,7 @@ def test_each_feature_uses_the_house_file_names():
         "demo",
         "hooks",
         "permissions",
+        "transitions",
     }
     # Files a feature may add beyond the house names, each for one named rule of the domain.
     extra = {

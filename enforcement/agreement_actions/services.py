@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcement.agreement_actions.models import AgreementAction
-from enforcement.cases.services import InvalidState
+from enforcement.agreement_actions.transitions import IN_FORCE, TRANSITIONS
 from portal import audit
 from portal.outcomes import notify_outcome
-from supervision.org.models import Role, User
+from supervision.org.models import User
 from supervision.register.models import Agreement
 from supervision.register.services import agreement_set_status
 
@@ -30,7 +30,7 @@ def _require(user, perm, obj):
 
 def suspensions_in_term(agreement: Agreement) -> int:
     """Applied suspensions of this agreement (its term): two make termination eligible (Order No.2 Art 43)."""
-    return agreement.actions.filter(kind=A.Kind.SUSPEND, state__in=[A.State.APPLIED, A.State.ENDED]).count()
+    return agreement.actions.filter(kind=A.Kind.SUSPEND, state__in=IN_FORCE).count()
 
 
 def termination_grounds(agreement: Agreement) -> list[str]:
@@ -83,24 +83,15 @@ def _locked(action) -> AgreementAction:
 def agreement_action_approve(*, action: AgreementAction, by: User, comment: str = "") -> AgreementAction:
     """Chief approves; a termination then also needs the director. Nobody approves their own proposal."""
     current = _locked(action)
-    _require(by, "enforcement.approve_agreementaction", current)
-    if current.proposed_by_id == by.pk:
-        raise PermissionDenied(_("Nobody approves their own proposal."))
+    # The stage rule (a termination: the chief, then the director; never one's own proposal) is the table's.
+    TRANSITIONS.check(current, "approve", by)
     before = audit.snapshot(current, SNAPSHOT)
     if current.state == A.State.PROPOSED:
-        # A termination is approved by the chief first and then by the director: two signatures.
-        allowed = (Role.CHIEF,) if current.needs_director else (Role.CHIEF, Role.DIRECTOR)
-        if not by.has_role(*allowed):
-            raise PermissionDenied(_("The chief approves first."))
         current.chief_approved_by = by
         current.state = A.State.CHIEF_APPROVED if current.needs_director else A.State.APPROVED
-    elif current.state == A.State.CHIEF_APPROVED:
-        if not by.has_role(Role.DIRECTOR):
-            raise PermissionDenied(_("A termination is approved by the director as well."))
+    else:
         current.director_approved_by = by
         current.state = A.State.APPROVED
-    else:
-        raise InvalidState(_("Only a proposed measure can be approved."))
     if current.kind == A.Kind.TERMINATE and current.state == A.State.APPROVED:
         if not termination_grounds(current.agreement) and not current.case_id:
             # Without two suspensions, termination rests on another legal ground: it must be a case's outcome.
@@ -115,9 +106,7 @@ def agreement_action_approve(*, action: AgreementAction, by: User, comment: str 
 @transaction.atomic
 def agreement_action_reject(*, action: AgreementAction, by: User, comment: str) -> AgreementAction:
     current = _locked(action)
-    _require(by, "enforcement.approve_agreementaction", current)
-    if current.state not in (A.State.PROPOSED, A.State.CHIEF_APPROVED):
-        raise InvalidState(_("Only a proposed measure can be rejected."))
+    TRANSITIONS.check(current, "reject", by)
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Give the reason.")})
     before = audit.snapshot(current, SNAPSHOT)
@@ -133,9 +122,7 @@ def agreement_action_apply(*, action: AgreementAction, by: User, today: date | N
     """Apply an approved measure; suspension and termination change the agreement's status."""
     today = today or timezone.localdate()
     current = _locked(action)
-    _require(by, "enforcement.apply_agreementaction", current)
-    if current.state != A.State.APPROVED:
-        raise InvalidState(_("Only an approved measure can be applied."))
+    TRANSITIONS.check(current, "apply", by)
     before = audit.snapshot(current, SNAPSHOT)
     if current.starts_on is None or current.starts_on <= today:
         _start(current, by)
@@ -155,9 +142,7 @@ def agreement_action_revoke(*, action: AgreementAction, by: User, reason: str, t
     termination it put into effect is lifted, and what followed from it (credit points) is reversed."""
     today = today or timezone.localdate()
     current = _locked(action)
-    _require(by, "enforcement.approve_agreementaction", current)
-    if current.state not in (A.State.APPLIED, A.State.ENDED):
-        raise InvalidState(_("Only an applied measure can be revoked."))
+    TRANSITIONS.check(current, "revoke", by)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason.")})
     before = audit.snapshot(current, SNAPSHOT)

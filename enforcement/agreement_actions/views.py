@@ -14,13 +14,14 @@ from enforcement.agreement_actions.filters import AgreementActionFilter
 from enforcement.agreement_actions.forms import AgreementActionForm
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.agreement_actions.services import suspensions_in_term, termination_grounds
+from enforcement.agreement_actions.transitions import TRANSITIONS
 from enforcement.cases.models import (
     Case,
 )
 from enforcement.documents.views import document_panel
 from portal.forms import form_errors_from
 from portal.mixins import FilteredListMixin, ScopedMixin, StepView
-from supervision.org.models import AuditEvent, Role
+from supervision.org.models import AuditEvent
 from supervision.register.models import AgreementStatusChange
 
 
@@ -59,18 +60,12 @@ class AgreementActionDetailView(AgreementActionQuerysetMixin, ScopedMixin, Detai
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         action, user = self.object, self.request.user
-        A = AgreementAction.State
-        undecided = action.state in (A.PROPOSED, A.CHIEF_APPROVED)
-        may_approve = undecided and user.has_perm("enforcement.approve_agreementaction", action)
-        stage_role = (
-            user.has_role(Role.CHIEF, Role.DIRECTOR) if action.state == A.PROPOSED else user.has_role(Role.DIRECTOR)
-        )
+        steps = TRANSITIONS.flags(action, user)
         context.update(
-            can_approve=may_approve and stage_role and action.proposed_by_id != user.pk,
-            can_reject=may_approve,
-            can_apply=action.state == A.APPROVED and user.has_perm("enforcement.apply_agreementaction", action),
-            can_revoke=action.state in (A.APPLIED, A.ENDED)
-            and user.has_perm("enforcement.approve_agreementaction", action),
+            can_approve=steps["approve"],
+            can_reject=steps["reject"],
+            can_apply=steps["apply"],
+            can_revoke=steps["revoke"],
             audit_events=AuditEvent.objects.history_of(action),
             **document_panel(action, user),
         )

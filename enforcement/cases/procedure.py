@@ -7,9 +7,12 @@ assigned to the case, and what it needs. Views, the API and the services all ask
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.cases.models import OPEN_STATES, CaseState
+from portal.transitions import Transition, TransitionTable
 from supervision.org.models import Role
 
 S = CaseState
@@ -19,21 +22,21 @@ DECISION_CLOCK_STATES = frozenset(
 
 
 @dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    sources: frozenset
-    target: str | None  # None: the service decides (e.g. approve_report → legal_review or notifying)
-    roles: frozenset
-    comment_required: bool = False
+class Action(Transition):
+    """A step of the case procedure: a portal ``Transition`` whose permission is ``enforcement.<name>`` and
+    whose guard is the assignment rule (``assigned_only``: an officer taking it must be assigned)."""
+
     assigned_only: bool = False  # an officer taking it must be assigned to the case
-    changes_state: bool = True
-    help: str = ""
-    style: str = "primary"
 
     @property
     def permission(self) -> str:
         return f"enforcement.{self.name}"
+
+    def allowed(self, obj, user) -> bool:
+        return not self.assigned_only or assigned_or_other_role(obj, user, self)
+
+    def refused(self, obj, user) -> Exception:
+        return PermissionDenied(gettext("Only officers assigned to the case may do this."))
 
 
 def _a(name, label, sources, target, roles, **kwargs) -> Action:
@@ -101,23 +104,21 @@ ACTIONS: dict[str, Action] = {
 }  # fmt: skip
 
 
+# The table the services, pages and the API ask (portal.transitions); ``ACTIONS`` above is its data.
+TABLE = TransitionTable(
+    ACTIONS.values(),
+    wrong_state=_("“%(action)s” is not allowed while the case is “%(state)s”."),
+    wrong_role=_("Your role may not take this action on this case."),
+)
+
+
 def available_actions(case, user, *, has_perm=None) -> list[Action]:
-    """The actions ``user`` may take on ``case`` now (state and role; guards are checked on submit).
+    """The actions ``user`` may take on ``case`` now (state, permission, assignment; input is checked on submit).
 
     ``has_perm(perm, case)`` defaults to ``user.has_perm``; a list passes a checker that read the page's grants
-    at once (``supervision.permissions.object_perm_checker``) so that no row costs a query.
+    at once (``portal.permissions.object_perm_checker``) so that no row costs a query.
     """
-    has_perm = has_perm or user.has_perm
-    result = []
-    for action in ACTIONS.values():
-        if case.state not in action.sources:
-            continue
-        if not has_perm(action.permission, case):
-            continue
-        if action.assigned_only and not assigned_or_other_role(case, user, action):
-            continue
-        result.append(action)
-    return result
+    return TABLE.available(case, user, has_perm)
 
 
 def assigned_or_other_role(case, user, action) -> bool:

@@ -101,15 +101,18 @@ CASE_QUEUES = {
 
 
 def agreement_actions_awaiting_approval(qs, user):
-    """Proposed measures in the units where the user approves (chief, director), and terminations approved by
-    a chief that await the director. Nobody approves their own proposal."""
+    """The measures the user approves at their stage (the SQL twin of ``agreement_actions.transitions``'s
+    stage rule): a chief approves proposed measures; a director approves proposed measures other than a
+    termination, and terminations a chief has approved. Nobody approves their own proposal."""
+    A = AgreementAction
     condition = Q()
-    approver = _acting_q(user, Role.CHIEF, Role.DIRECTOR)
-    if approver is not None:
-        condition |= approver & Q(state=AgreementAction.State.PROPOSED)
+    chief = _acting_q(user, Role.CHIEF)
+    if chief is not None:
+        condition |= chief & Q(state=A.State.PROPOSED)
     director = _acting_q(user, Role.DIRECTOR)
     if director is not None:
-        condition |= director & Q(state=AgreementAction.State.CHIEF_APPROVED)
+        proposed = Q(state=A.State.PROPOSED) & ~Q(kind=A.Kind.TERMINATE)
+        condition |= director & (proposed | Q(state=A.State.CHIEF_APPROVED))
     if not condition:
         return qs.none()
     return qs.filter(condition).exclude(proposed_by=user)

@@ -28,6 +28,7 @@ from enforcement.cases.models import (
 )
 from enforcement.cases.procedure import ACTIONS, Action, assigned_or_other_role
 from enforcement.recoveries import services as recovery_services
+from enforcement.cases.procedure import ACTIONS, TABLE, Action
 from enforcement.rules.models import ViolationType
 from portal import audit, dates
 from portal.errors import InvalidState
@@ -135,19 +136,9 @@ def case_check_action(*, case: Case, action: str, by: User) -> Action:
     The API asks it before reading the action's input, so a wrong role or state is not reported as bad input;
     ``case_act`` asks it again under the row lock.
     """
-    spec = ACTIONS.get(action)
-    if spec is None:
+    if action not in ACTIONS:
         raise ValidationError({"action": _("Unknown action: %s") % action})
-    if not by.has_perm(spec.permission, case):
-        raise PermissionDenied(_("Your role may not take this action on this case."))
-    if case.state not in spec.sources:
-        raise InvalidState(
-            _("“%(action)s” is not allowed while the case is “%(state)s”.")
-            % {"action": spec.label, "state": case.get_state_display()}
-        )
-    if spec.assigned_only and not assigned_or_other_role(case, by, spec):
-        raise PermissionDenied(_("Only officers assigned to the case may do this."))
-    return spec
+    return TABLE.check(case, action, by)
 
 
 def case_act(*, case: Case, action: str, by: User, comment: str = "", data: dict | None = None) -> Case:

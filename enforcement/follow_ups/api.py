@@ -22,6 +22,7 @@ from enforcement.follow_ups.forms import LeadAgreementActionForm, LeadCaseForm
 from portal.api import Conflict, DomainPermission
 from supervision.inspections.models import Finding, Inspection
 from supervision.leads.models import Lead
+from supervision.leads.transitions import CONVERTIBLE
 
 
 class FollowUpAPIView(APIView):
@@ -62,7 +63,7 @@ class FollowUpAPIView(APIView):
         if self.source == "finding":
             if record.lead_id:
                 raise Conflict(_("This finding has been followed up already."))
-        elif record.status != Lead.Status.CONFIRMED:
+        elif record.status not in CONVERTIBLE:
             raise Conflict(
                 _("Only a confirmed lead can be followed up; this one is “%(status)s”.")
                 % {"status": record.get_status_display()}

@@ -19,12 +19,13 @@ from supervision.inspections.models import Finding
 from supervision.inspections.services import finding_to_lead
 from supervision.leads.models import Lead
 from supervision.leads.services import lead_mark_converted
+from supervision.leads.transitions import CONVERTIBLE
 from supervision.org.models import User
 
 
 def _confirmed(lead: Lead) -> Lead:
     current = Lead.objects.select_for_update().select_related("institution").get(pk=lead.pk)
-    if current.status != Lead.Status.CONFIRMED:
+    if current.status not in CONVERTIBLE:
         from django.utils.translation import gettext as _
 
         raise InvalidState(

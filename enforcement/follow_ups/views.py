@@ -16,7 +16,9 @@ from portal.errors import InvalidState
 from portal.forms import form_errors_from
 from portal.mixins import ScopedMixin
 from supervision.inspections.models import Finding, Inspection
+from supervision.inspections.transitions import STARTED
 from supervision.leads.models import Lead
+from supervision.leads.transitions import CONVERTIBLE
 
 
 class FollowUpMixin(ScopedMixin):
@@ -63,13 +65,9 @@ class FollowUpMixin(ScopedMixin):
         if self.source == "finding":
             if record.lead_id:
                 raise InvalidState(_("This finding has been followed up already."))
-            if record.inspection.status not in (
-                Inspection.Status.IN_PROGRESS,
-                Inspection.Status.FINISHED,
-                Inspection.Status.CLOSED,
-            ):
+            if record.inspection.status not in STARTED:
                 raise InvalidState(_("Follow-ups are opened from the findings of a started inspection."))
-        elif record.status != Lead.Status.CONFIRMED:
+        elif record.status not in CONVERTIBLE:
             raise InvalidState(
                 _("Only a confirmed lead can be followed up; this one is “%(status)s”.")
                 % {"status": record.get_status_display()}

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from enforcement.cases.models import Case, Payment
 from enforcement.rewards.models import Reward
+from enforcement.rewards.transitions import TRANSITIONS
 from portal import audit
 from portal.errors import InvalidState
 from supervision.leads.models import Lead
@@ -144,12 +145,7 @@ def _locked(reward: Reward) -> Reward:
 def reward_approve(*, reward: Reward, by: User, comment: str = "", on: date | None = None) -> Reward:
     """The chief approves (not the proposer); the reporter is notified and the claim period starts."""
     current = _locked(reward)
-    if not by.has_perm("enforcement.approve_reward", current):
-        raise PermissionDenied(_("Your role may not approve rewards."))
-    if current.state != Reward.State.PROPOSED:
-        raise InvalidState(_("Only a proposed reward can be approved."))
-    if current.proposed_by_id == by.pk:
-        raise PermissionDenied(_("Nobody approves their own proposal."))
+    TRANSITIONS.check(current, "approve", by)
     before = audit.snapshot(current, ["state", "claim_due"])
     on = on or timezone.localdate()
     current.state = Reward.State.APPROVED
@@ -165,10 +161,7 @@ def reward_approve(*, reward: Reward, by: User, comment: str = "", on: date | No
 @transaction.atomic
 def reward_reject(*, reward: Reward, by: User, comment: str) -> Reward:
     current = _locked(reward)
-    if not by.has_perm("enforcement.approve_reward", current):
-        raise PermissionDenied(_("Your role may not decide rewards."))
-    if current.state != Reward.State.PROPOSED:
-        raise InvalidState(_("Only a proposed reward can be rejected."))
+    TRANSITIONS.check(current, "reject", by)
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Give the reason.")})
     before = audit.snapshot(current, ["state"])
@@ -184,11 +177,8 @@ def reward_reject(*, reward: Reward, by: User, comment: str) -> Reward:
 def reward_record_claim(*, reward: Reward, by: User, on: date | None = None) -> Reward:
     """The reporter claimed the reward within the claim period."""
     current = _locked(reward)
-    if not by.has_perm("enforcement.pay_reward", current):
-        raise PermissionDenied(_("Your role may not record reward claims."))
+    TRANSITIONS.check(current, "claim", by)
     on = on or timezone.localdate()
-    if current.state != Reward.State.APPROVED:
-        raise InvalidState(_("Only an approved reward can be claimed."))
     if on > current.claim_due:
         raise InvalidState(_("The claim period ended on %(due)s.") % {"due": current.claim_due})
     before = audit.snapshot(current, ["state", "claimed_on"])

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, ListView
 from enforcement.cases.models import Case
 from enforcement.rewards import services as reward_services
 from enforcement.rewards.models import Reward
+from enforcement.rewards.transitions import TRANSITIONS
 from portal.errors import InvalidState
 from portal.forms import StyledFormMixin, form_errors_from
 from portal.mixins import FilteredListMixin, ScopedMixin, StepView
@@ -117,11 +118,12 @@ class RewardDetailView(RewardQuerysetMixin, ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         reward, user = self.object, self.request.user
-        proposed = reward.state == Reward.State.PROPOSED
+        steps = TRANSITIONS.flags(reward, user)
         context.update(
             checks=[(reward_services.CHECK_LABELS.get(k, k), ok) for k, ok in reward.checks.items()],
-            can_decide=proposed and user.has_perm("enforcement.approve_reward", reward),
-            can_claim=reward.state == Reward.State.APPROVED and user.has_perm("enforcement.pay_reward", reward),
+            can_approve=steps["approve"],
+            can_reject=steps["reject"],
+            can_claim=steps["claim"],
             audit_events=AuditEvent.objects.history_of(reward),
         )
         return context

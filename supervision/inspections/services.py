@@ -30,6 +30,7 @@ from supervision.inspections.models import (
     InspectionMember,
     RandomDraw,
 )
+from supervision.inspections.transitions import DRAW_TRANSITIONS, STARTED, TRANSITIONS
 from supervision.leads.models import Lead
 from supervision.org.models import OrgUnit, Role, User
 from supervision.org.services import access_grant, access_revoke
@@ -43,14 +44,6 @@ GRANTED_ACTIONS = ("view", "change")
 def _require(user: User, perm: str, obj=None) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied(_("Your role may not do this for this inspection."))
-
-
-def _state(inspection: Inspection, *allowed: str, action: str) -> None:
-    if inspection.status not in allowed:
-        raise InvalidState(
-            _("“%(action)s” is not allowed while the inspection is “%(status)s”.")
-            % {"action": action, "status": inspection.get_status_display()}
-        )
 
 
 def _locked(inspection: Inspection) -> Inspection:
@@ -198,8 +191,7 @@ def inspection_create(
 def inspection_start(*, inspection: Inspection, by: User, on: date | None = None) -> Inspection:
     """The team starts work; an on-site team must still hold two valid certificates."""
     current = _locked(inspection)
-    _require(by, "supervision.change_inspection", current)
-    _state(current, S.PLANNED, action=_("Start"))
+    TRANSITIONS.check(current, "start", by)
     on = on or timezone.localdate()
     if current.is_on_site:
         members = [m.user for m in current.members.select_related("user")]
@@ -218,8 +210,7 @@ def inspection_add_finding(
 ) -> Finding:
     """Record a finding while the inspection is in progress; the evidence file is kept with its SHA-256."""
     current = _locked(inspection)
-    _require(by, "supervision.change_inspection", current)
-    _state(current, S.IN_PROGRESS, action=_("Record a finding"))
+    TRANSITIONS.check(current, "add_finding", by)
     errors = {}
     code = (violation_code or "").strip()
     if code not in dict(violation_code_choices()):
@@ -256,8 +247,7 @@ def inspection_add_finding(
 def inspection_finish(*, inspection: Inspection, by: User, result: str, on: date | None = None) -> Inspection:
     """The team records the result; the inspection waits for the chief to close it."""
     current = _locked(inspection)
-    _require(by, "supervision.change_inspection", current)
-    _state(current, S.IN_PROGRESS, action=_("Finish"))
+    TRANSITIONS.check(current, "finish", by)
     if not (result or "").strip():
         raise ValidationError({"result": _("Write the result of the inspection.")})
     before = audit.snapshot(current, AUDITED)
@@ -271,8 +261,7 @@ def inspection_finish(*, inspection: Inspection, by: User, result: str, on: date
 def inspection_close(*, inspection: Inspection, by: User, note: str = "") -> Inspection:
     """The chief closes a finished inspection; grants held by its team end here."""
     current = _locked(inspection)
-    _require(by, "supervision.close_inspection", current)
-    _state(current, S.FINISHED, action=_("Close"))
+    TRANSITIONS.check(current, "close", by)
     before = audit.snapshot(current, AUDITED)
     current.status, current.closed_on, current.close_note = S.CLOSED, timezone.localdate(), (note or "").strip()
     current.save()
@@ -292,8 +281,7 @@ def inspection_close(*, inspection: Inspection, by: User, note: str = "") -> Ins
 def inspection_cancel(*, inspection: Inspection, by: User, reason: str) -> Inspection:
     """The chief cancels a planned or running inspection, with a reason; grants end here."""
     current = _locked(inspection)
-    _require(by, "supervision.close_inspection", current)
-    _state(current, S.PLANNED, S.IN_PROGRESS, action=_("Cancel"))
+    TRANSITIONS.check(current, "cancel", by)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
     before = audit.snapshot(current, AUDITED)
@@ -312,16 +300,8 @@ def inspection_cancel(*, inspection: Inspection, by: User, reason: str) -> Inspe
 
 
 def inspection_actions(inspection: Inspection, user: User) -> dict[str, bool]:
-    """Which steps ``user`` may take on ``inspection`` now (pages and the API)."""
-    may_change = user.has_perm("supervision.change_inspection", inspection)
-    may_close = user.has_perm("supervision.close_inspection", inspection)
-    return {
-        "start": inspection.status == S.PLANNED and may_change,
-        "add_finding": inspection.status == S.IN_PROGRESS and may_change,
-        "finish": inspection.status == S.IN_PROGRESS and may_change,
-        "close": inspection.status == S.FINISHED and may_close,
-        "cancel": inspection.status in (S.PLANNED, S.IN_PROGRESS) and may_close,
-    }
+    """Which steps ``user`` may take on ``inspection`` now (pages and the API): the inspection's table."""
+    return TRANSITIONS.flags(inspection, user)
 
 
 @transaction.atomic
@@ -335,7 +315,7 @@ def finding_to_lead(*, finding: Finding, by: User) -> Lead:
     if current.lead_id:
         return current.lead
     inspection = current.inspection
-    if inspection.status not in (S.IN_PROGRESS, S.FINISHED, S.CLOSED):
+    if inspection.status not in STARTED:
         raise InvalidState(_("Follow-ups are opened from the findings of a started inspection."))
     today = timezone.localdate()
     lead = Lead.objects.create(
@@ -529,10 +509,7 @@ def draw_verify(draw: RandomDraw) -> tuple[bool, list[dict]]:
 def draw_publish(*, draw: RandomDraw, by: User) -> RandomDraw:
     """Publish the result (一公开); the public pages show published draws."""
     current = RandomDraw.objects.select_for_update().get(pk=draw.pk)
-    if not by.has_perm("supervision.publish_randomdraw", current):
-        raise PermissionDenied(_("Your role may not publish this draw."))
-    if current.published_at is not None:
-        raise InvalidState(_("The result is already published."))
+    DRAW_TRANSITIONS.check(current, "publish", by)
     current.published_at, current.published_by = timezone.now(), by
     current.save(update_fields=["published_at", "published_by"])
     audit.record(actor=by, verb="publish", obj=current, after={"published_at": current.published_at})

@@ -22,6 +22,7 @@ from supervision.inspections import services
 from supervision.inspections.filters import InspectionFilter, RandomDrawFilter
 from supervision.inspections.forms import FindingForm, InspectionFinishForm, InspectionForm, RandomDrawForm
 from supervision.inspections.models import Finding, Inspection, InspectionMember, RandomDraw
+from supervision.inspections.transitions import DRAW_TRANSITIONS, STARTED
 from supervision.org.models import AuditEvent, User
 from supervision.register.models import Institution
 
@@ -108,7 +109,7 @@ class InspectionDetailView(InspectionQuerysetMixin, ScopedMixin, DetailView):
         findings = []
         for finding in inspection.findings.all():
             follow_ups = []
-            if finding.lead_id is None and inspection.status != Inspection.Status.CANCELLED:
+            if finding.lead_id is None and inspection.status in STARTED:
                 follow_ups = [
                     (f.label, reverse(f.url_name, args=[finding.pk]))
                     for f in FINDING_FOLLOW_UPS
@@ -310,7 +311,7 @@ class RandomDrawDetailView(ScopedMixin, DetailView):
         ]
         context.update(
             rows=rows,
-            can_publish=not draw.is_published and user.has_perm("supervision.publish_randomdraw", draw),
+            can_publish=DRAW_TRANSITIONS.allows(draw, "publish", user),
             audit_events=AuditEvent.objects.history_of(draw),
         )
         if self.verify:

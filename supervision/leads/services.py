@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
-from portal.errors import InvalidState
 from portal.workdays import add_working_days
 from supervision.leads.models import Lead
+from supervision.leads.transitions import TRANSITIONS
 from supervision.org.models import Role, User
 from supervision.register.models import Institution
 
@@ -38,14 +38,6 @@ AUDITED = [
 def _require(user: User, perm: str, obj=None) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied(_("Your role may not do this for this lead."))
-
-
-def _state(lead: Lead, *allowed: str, action: str) -> None:
-    if lead.status not in allowed:
-        raise InvalidState(
-            _("“%(action)s” is not allowed while the lead is “%(status)s”.")
-            % {"action": action, "status": lead.get_status_display()}
-        )
 
 
 def _locked(lead: Lead) -> Lead:
@@ -116,8 +108,7 @@ def lead_dispatch(*, lead: Lead, by: User, officer: User | None = None, on: date
     and the verification clock starts.
     """
     current = _locked(lead)
-    _require(by, "supervision.dispatch_lead", current)
-    _state(current, L.NEW, action=_("Dispatch"))
+    TRANSITIONS.check(current, "dispatch", by)
     before = audit.snapshot(current, AUDITED)
     current.jurisdiction_id = current.institution.jurisdiction_id
     _check_officer(current, officer)
@@ -137,8 +128,7 @@ def lead_start_verification(*, lead: Lead, by: User, on: date | None = None) -> 
     """The branch starts verifying (核查) a dispatched lead; an officer who starts it without an assignee
     takes it on."""
     current = _locked(lead)
-    _require(by, "supervision.verify_lead", current)
-    _state(current, L.DISPATCHED, action=_("Start verification"))
+    TRANSITIONS.check(current, "start_verification", by)
     before = audit.snapshot(current, AUDITED)
     if current.assignee_id is None and by.has_role(Role.OFFICER):
         current.assignee = by
@@ -151,10 +141,9 @@ def lead_start_verification(*, lead: Lead, by: User, on: date | None = None) -> 
     return current
 
 
-def _decide(lead: Lead, by: User, to: str, verb: str, label: str, note: str, on: date | None) -> Lead:
+def _decide(lead: Lead, by: User, to: str, verb: str, note: str, on: date | None) -> Lead:
     current = _locked(lead)
-    _require(by, "supervision.decide_lead", current)
-    _state(current, L.VERIFYING, action=label)
+    TRANSITIONS.check(current, verb, by)
     note = (note or "").strip()
     if to == L.DISMISSED and not note:
         raise ValidationError({"reason": _("Give the reason for dismissing the lead.")})
@@ -171,20 +160,20 @@ def _decide(lead: Lead, by: User, to: str, verb: str, label: str, note: str, on:
 @transaction.atomic
 def lead_dismiss(*, lead: Lead, by: User, reason: str, on: date | None = None) -> Lead:
     """Verification found nothing to pursue: the lead is dismissed (不予立案/查无实据) with a reason."""
-    return _decide(lead, by, L.DISMISSED, "dismiss", _("Dismiss"), reason, on)
+    return _decide(lead, by, L.DISMISSED, "dismiss", reason, on)
 
 
 @transaction.atomic
 def lead_confirm(*, lead: Lead, by: User, note: str = "", on: date | None = None) -> Lead:
     """Verification confirmed the lead: it may now become a case or an agreement action."""
-    return _decide(lead, by, L.CONFIRMED, "confirm", _("Confirm"), note, on)
+    return _decide(lead, by, L.CONFIRMED, "confirm", note, on)
 
 
 @transaction.atomic
 def lead_mark_converted(*, lead: Lead, by: User, target) -> Lead:
     """Record what a confirmed lead became (called by the enforcement app inside its own transaction)."""
     current = _locked(lead)
-    _state(current, L.CONFIRMED, action=_("Convert"))
+    TRANSITIONS.check_state(current, "convert")
     before = audit.snapshot(current, AUDITED)
     current.status = L.CONVERTED
     current.converted_type = ContentType.objects.get_for_model(target)
@@ -201,10 +190,5 @@ def lead_mark_converted(*, lead: Lead, by: User, target) -> Lead:
 
 
 def lead_actions(lead: Lead, user: User) -> dict[str, bool]:
-    """Which lifecycle steps ``user`` may take on ``lead`` now (for pages and the API)."""
-    return {
-        "dispatch": lead.status == L.NEW and user.has_perm("supervision.dispatch_lead", lead),
-        "start_verification": lead.status == L.DISPATCHED and user.has_perm("supervision.verify_lead", lead),
-        "dismiss": lead.status == L.VERIFYING and user.has_perm("supervision.decide_lead", lead),
-        "confirm": lead.status == L.VERIFYING and user.has_perm("supervision.decide_lead", lead),
-    }
+    """Which lifecycle steps ``user`` may take on ``lead`` now (for pages and the API): the lead's table."""
+    return TRANSITIONS.flags(lead, user)

@@ -21,6 +21,7 @@ from supervision.leads import services as leads_services
 from supervision.leads.filters import ImportBatchFilter, LeadFilter
 from supervision.leads.forms import LeadConfirmForm, LeadDismissForm, LeadDispatchForm, LeadForm, LeadImportForm
 from supervision.leads.models import ImportBatch, Lead
+from supervision.leads.transitions import CONVERTIBLE
 from supervision.org.models import AuditEvent
 
 
@@ -113,7 +114,7 @@ class LeadDetailView(LeadQuerysetMixin, ScopedMixin, DetailView):
         lead, user = self.object, self.request.user
         actions = leads_services.lead_actions(lead, user)
         follow_ups = []
-        if lead.status == Lead.Status.CONFIRMED:
+        if lead.status in CONVERTIBLE:
             follow_ups = [
                 (f.label, reverse(f.url_name, args=[lead.pk]))
                 for f in LEAD_FOLLOW_UPS

@@ -27,6 +27,7 @@ from supervision.reports.models import (
     active_appointment,
     add_years,
 )
+from supervision.reports.transitions import TRANSITIONS
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 
@@ -317,10 +318,7 @@ def report_by_tracking_code(code: str) -> Report | None:
 def report_reply(*, report: Report, by: User, text: str) -> ReportFeedback:
     """The handling branch replies to the reporter; the first reply stops the reply clock."""
     current = Report.objects.select_for_update().get(pk=report.pk)
-    if not by.has_perm("supervision.reply_report", current):
-        raise PermissionDenied(_("Your role may not reply to this report."))
-    if current.status == Report.Status.CLOSED:
-        raise InvalidState(_("The report is closed."))
+    TRANSITIONS.check(current, "reply", by)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the reply.")})
@@ -345,10 +343,7 @@ def report_close(*, report: Report, by: User, reason: str) -> Report:
     """The handling branch's chief closes a report once the reporter has had a reply: no further replies, and
     the reporter sees it as closed. The reason is recorded in the history."""
     current = Report.objects.select_for_update().get(pk=report.pk)
-    if not by.has_perm("supervision.close_report", current):
-        raise PermissionDenied(_("Your role may not close this report."))
-    if current.status != Report.Status.REPLIED:
-        raise InvalidState(_("Only a report that has been replied to can be closed."))
+    TRANSITIONS.check(current, "close", by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"comment": _("Say why the report is closed.")})

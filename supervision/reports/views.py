@@ -21,6 +21,7 @@ from supervision.reports import services as reports_services
 from supervision.reports.filters import ReportFilter
 from supervision.reports.forms import ReplyForm, ReportForm
 from supervision.reports.models import Report, ReportAttachment, active_appointment
+from supervision.reports.transitions import TRANSITIONS
 
 
 def _attachment_response(report: Report, attachment_pk) -> FileResponse:
@@ -182,10 +183,11 @@ class ReportDetailView(ReportQuerysetMixin, ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report, user = self.object, self.request.user
-        can_reply = user.has_perm("supervision.reply_report", report) and report.status != Report.Status.CLOSED
+        steps = TRANSITIONS.flags(report, user)
+        can_reply = steps["reply"]
         context.update(
             can_reply=can_reply,
-            can_close=report.status == Report.Status.REPLIED and user.has_perm("supervision.close_report", report),
+            can_close=steps["close"],
             reply_form=ReplyForm() if can_reply else None,
             show_reporter=reports_services.reporter_visible_to(user, report),
             overdue=report.is_reply_overdue(),
