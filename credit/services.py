@@ -29,8 +29,6 @@ from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases import gates
 from enforcement.cases.models import Case, CaseEvent, ProposedPenalty
 from portal import audit, uploads
-from portal.errors import InvalidState
-from portal import audit
 from supervision.org.models import User
 from supervision.register.models import Institution
 

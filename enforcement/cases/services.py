@@ -26,9 +26,8 @@ from enforcement.cases.models import (
     Recusal,
     Report,
 )
-from enforcement.cases.procedure import ACTIONS, Action, assigned_or_other_role
-from enforcement.recoveries import services as recovery_services
 from enforcement.cases.procedure import ACTIONS, TABLE, Action
+from enforcement.recoveries import services as recovery_services
 from enforcement.rules.models import ViolationType
 from portal import audit, dates
 from portal.errors import InvalidState
