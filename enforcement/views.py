@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
 from enforcement import clocks, gates, services
+from enforcement.legal.selectors import legal_panel
 from enforcement.documents_views import document_panel
 from enforcement.filters import AgreementActionFilter, CaseFilter
 from enforcement.forms import ACTION_FORMS, AgreementActionForm, CaseOpenForm
@@ -26,6 +27,7 @@ from enforcement.models import (
     DocumentKind,
     Evidence,
     Payment,
+    PaymentPlan,
     PenaltyRule,
     ProposedPenalty,
     Recusal,
@@ -255,6 +257,9 @@ def case_detail_queryset(user):
             Prefetch("evidence", Evidence.objects.select_related("captured_by")),
             Prefetch("payments", Payment.objects.select_related("recorded_by")),
             Prefetch("agreement_actions", AgreementAction.objects.select_related("institution")),
+            "pauses",
+            "police_transfers",
+            Prefetch("payment_plans", PaymentPlan.objects.prefetch_related("instalments")),
         )
     )
 
@@ -303,6 +308,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             and user.has_perm("enforcement.add_agreementaction", case),
             audit_events=AuditEvent.objects.history_of(case),
             **document_panel(case, user),
+            **legal_panel(case, report, today),
         )
         return context
 

@@ -59,3 +59,5 @@ __all__ = [
     "Thresholds",
     "ViolationType",
 ]
+
+from enforcement.legal.models import *  # noqa: F403
