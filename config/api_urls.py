@@ -8,6 +8,7 @@ from credit import api as credit_api
 from enforcement import api as enforcement_api
 from enforcement import documents_api
 from enforcement import leads_api as enforcement_leads_api
+from enforcement.deadlines import urls as deadline_urls
 from supervision import api as supervision_api
 from supervision import inspections_api, leads_api, reports_api
 
@@ -46,5 +47,6 @@ urlpatterns = [
         name="finding-agreementaction",
     ),
     path("assessments/score/", credit_api.AssessmentScoreView.as_view(), name="assessment-score"),  # issue 7
+    path("", include(deadline_urls.api_urlpatterns)),  # deadlines/?from= (issue 14)
     path("", include(router.urls)),
 ]

@@ -117,3 +117,4 @@ class DocumentAdmin(ReadOnlyAdmin):
 
 
 from enforcement import admin_public  # noqa: E402, F401 - rewards and public disclosure (issue 6)
+from enforcement.legal import admin as legal_admin  # noqa: E402, F401 - procedure rules, termination grounds (issue 14)

@@ -25,12 +25,18 @@ class EnforcementConfig(AppConfig):
         checks.register(check_fonts, "enforcement", deploy=True)
         if agreement_action_end_due not in AGREEMENT_REFRESH_HOOKS:
             AGREEMENT_REFRESH_HOOKS.append(agreement_action_end_due)
+        from enforcement.services.agreement_actions import check_reapplication
+        from supervision.services import AGREEMENT_CREATE_CHECKS
+
+        if check_reapplication not in AGREEMENT_CREATE_CHECKS:  # the re-application ban (issue 14)
+            AGREEMENT_CREATE_CHECKS.append(check_reapplication)
         present = {url_name for _label, url_name, _perm in NAVIGATION}
         for entry in (
             (_("Cases"), "enforcement:case-list", "enforcement.view_case"),
             (_("Agreement actions"), "enforcement:agreementaction-list", "enforcement.view_agreementaction"),
             (_("Documents"), "enforcement:document-list", "enforcement.view_document"),
             (_("Penalty rules"), "enforcement:penaltyrule-list", "enforcement.view_penaltyrule"),
+            (_("Deadline calculator"), "enforcement:deadline-calculator", "enforcement.view_penaltyrule"),
         ):
             if entry[1] not in present:
                 NAVIGATION.append(entry)

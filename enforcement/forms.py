@@ -10,7 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.models import AgreementAction, Case, Payment, PenaltyRule, ProposedPenalty, ViolationType
+from enforcement.models import (
+    AgreementAction,
+    Case,
+    Payment,
+    PenaltyRule,
+    ProposedPenalty,
+    TerminationGround,
+    ViolationType,
+)
 from enforcement.penalties import NO_PENALTY_GROUNDS
 from enforcement.services.cases import CLOSE_BASES
 from supervision.forms import StyledFormMixin
@@ -331,7 +339,7 @@ class CaseOpenForm(StyledFormMixin, forms.Form):
 class AgreementActionForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = AgreementAction
-        fields = ["institution", "kind", "grounds", "amount", "starts_on", "ends_on"]
+        fields = ["institution", "kind", "grounds", "amount", "starts_on", "ends_on", "termination_ground", "evidence"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
@@ -341,6 +349,8 @@ class AgreementActionForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = Institution.objects.visible_to(user).order_by("code")
+        self.fields["termination_ground"].queryset = TerminationGround.objects.filter(is_active=True)
+        self.fields["termination_ground"].label_from_instance = lambda g: f"{g.text}（{g.source}）"
 
     def _post_clean(self):
         # Model validation needs the agreement and jurisdiction, which the service fills in.

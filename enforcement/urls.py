@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from enforcement import documents_views, leads_views, rewards_views, views
 
@@ -26,6 +26,7 @@ urlpatterns = [
         "agreement-actions/<int:pk>/revoke/", views.AgreementActionRevokeView.as_view(), name="agreementaction-revoke"
     ),
     path("rules/", views.PenaltyRuleListView.as_view(), name="penaltyrule-list"),
+    path("", include("enforcement.deadlines.urls")),  # 期限计算 (issue 14)
     # Whistleblower rewards (issue 6)
     path("rewards/", rewards_views.RewardListView.as_view(), name="reward-list"),
     path("rewards/new/", rewards_views.RewardCreateView.as_view(), name="reward-create"),

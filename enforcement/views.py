@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
 from enforcement import clocks, gates, services
-from enforcement.legal.selectors import legal_panel
 from enforcement.documents_views import document_panel
 from enforcement.filters import AgreementActionFilter, CaseFilter
 from enforcement.forms import ACTION_FORMS, AgreementActionForm, CaseOpenForm
+from enforcement.legal.selectors import applicable, legal_panel
 from enforcement.models import (
     AgreementAction,
     Case,
@@ -37,7 +37,11 @@ from enforcement.models import (
 )
 from enforcement.penalties import describe_range
 from enforcement.procedure import ACTIONS, available_actions
-from enforcement.services.agreement_actions import suspensions_in_term, termination_grounds
+from enforcement.services.agreement_actions import (
+    suspensions_in_term,
+    termination_ground_errors,
+    termination_grounds,
+)
 from enforcement.services.cases import CLOSE_BASES
 from supervision.exports import xlsx_response
 from supervision.forms import form_errors_from
@@ -303,7 +307,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             show_balances=any(b.due or b.paid for b in balances),
             outstanding=sum((b.outstanding for b in balances), Decimal("0")),
             timeline=[(e, event_label(e.action), payload_summary(e.payload)) for e in case.events.all()],
-            actions=available_actions(case, user, has_perm=object_perm_checker(user, [case])),
+            actions=applicable(available_actions(case, user, has_perm=object_perm_checker(user, [case])), case),
             can_propose_measure=case.institution_id is not None
             and user.has_perm("enforcement.add_agreementaction", case),
             audit_events=AuditEvent.objects.history_of(case),
@@ -472,9 +476,13 @@ class AgreementActionDetailView(AgreementActionQuerysetMixin, ScopedMixin, Detai
             **document_panel(action, user),
         )
         if action.kind == AgreementAction.Kind.TERMINATE:
+            ground = action.termination_ground
+            applied = action.state in (AgreementAction.State.APPLIED, AgreementAction.State.ENDED)
             context.update(
                 suspensions=suspensions_in_term(action.agreement),
                 termination_grounds=termination_grounds(action.agreement),
+                ground_errors=[] if applied else termination_ground_errors(action),
+                ban_until=ground.ban_until(action.starts_on) if ground and applied and action.starts_on else None,
             )
         return context
 

@@ -27,3 +27,22 @@ def legal_panel(case, report, today: date) -> dict:
         "payment_plan": plan,
         "no_penalty_ground": ground,
     }
+
+
+def applicable(actions, case) -> list:
+    """The case page's buttons: the steps of a transfer, an appeal, a payment plan or a suspension only when there
+    is one to act on (the services refuse the others with 409 anyway)."""
+    transfers = {t.state for t in case.police_transfers.all()}
+    open_appeal = any(p.kind in CasePause.SURCHARGE and not p.ended_on for p in case.pauses.all())
+    proposed_plan = any(p.state == p.State.PROPOSED for p in case.payment_plans.all())
+    needs = {
+        "report_police_transfer": not transfers & {"reported", "approved", "handed_over"},
+        "decide_police_transfer": "reported" in transfers,
+        "hand_over_police": "approved" in transfers,
+        "record_police_feedback": "handed_over" in transfers,
+        "record_appeal": not open_appeal,
+        "end_appeal": open_appeal,
+        "propose_payment_plan": bool(case.fine_amount) and not proposed_plan,
+        "decide_payment_plan": proposed_plan,
+    }
+    return [a for a in actions if needs.get(a.name, True)]

@@ -323,6 +323,14 @@ def driver(org, cast, b01_officer2, rules, b01_institution) -> CaseDriver:
     return CaseDriver(org, cast, b01_officer2, rules, b01_institution)
 
 
+def termination_defaults(kwargs: dict) -> dict:
+    """A termination names its ground and evidence (Order No.2 Art 43, issue 14): a related case's fraud, or the
+    two suspensions in the term."""
+    kwargs.setdefault("termination_ground", "confirmed-fraud" if kwargs.get("case") else "two-suspensions")
+    kwargs.setdefault("evidence", "行政处罚决定书及两次中止协议处理记录")
+    return kwargs
+
+
 def dual_role_user(org, username="b01_chief_officer"):
     """A B01 chief who also holds the officer role (with a valid certificate)."""
     return certified_user(username, [("chief", org.b01), ("officer", org.b01)], "CERT-B01-0099")

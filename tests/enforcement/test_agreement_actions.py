@@ -21,6 +21,7 @@ from enforcement.services import (
 )
 from enforcement.services.agreement_actions import suspensions_in_term, termination_grounds
 from supervision.models import Agreement, AgreementStatusChange, AuditEvent
+from tests.enforcement.conftest import termination_defaults
 from tests.factories import AgreementFactory
 
 A = AgreementAction
@@ -36,6 +37,8 @@ def today():
 def propose(cast, b01_institution, b01_agreement):
     def make(kind, *, by=None, **kwargs):
         kwargs.setdefault("grounds", "违规结算情节较重")
+        if kind == A.Kind.TERMINATE:
+            termination_defaults(kwargs)
         return agreement_action_propose(by=by or cast.b01_fund, institution=b01_institution, kind=kind, **kwargs)
 
     return make

@@ -60,7 +60,6 @@ def test_decision_due_is_90_calendar_days_after_filing(driver, may_day_2025):
 
 def test_extend_once_by_thirty_days(driver, cast):
     case = driver.case_in("investigating")
-    due = case.decision_due
     with pytest.raises(PermissionDenied):
         driver.act(case, "extend", by=driver.o1)
     with pytest.raises(PermissionDenied):
