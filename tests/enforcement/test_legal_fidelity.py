@@ -498,3 +498,27 @@ def test_no_penalty_decision_prints_its_ground_and_the_order_to_return_apl_art_3
     assert "第三十三条第一款" in fields["basis"]
     assert "责令退回医保基金" in fields["penalty-items"] and "责令改正" in fields["penalty-items"]
     assert "8,000.00" in fields["payment"]
+
+
+# --- The new steps on the case page ---------------------------------------------------------------------------
+
+
+def test_new_step_pages_render_and_post_apl_art_66(driver, client_for, cast, autumn_executing):
+    case = autumn_executing
+    client = client_for(cast.b01_officer)
+    for action in ("propose_payment_plan", "record_appeal", "report_police_transfer"):
+        assert client.get(f"/cases/{case.pk}/act/{action}/").status_code == 200
+    response = client.post(f"/cases/{case.pk}/act/propose_payment_plan/", {
+        "kind": "instalments", "reason": "经营困难", "comment": "",
+        "instalments": "2025-11-03 50000\n2025-12-01 50000",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert case.payment_plans.get().total == D("100000")
+    chief = client_for(cast.b01_chief)
+    assert chief.get(f"/cases/{case.pk}/act/decide_payment_plan/").status_code == 200
+    assert (
+        chief.post(f"/cases/{case.pk}/act/decide_payment_plan/", {"approve": "true", "comment": ""}).status_code == 302
+    )
+    assert case.payment_plans.get().state == "approved"
+    page = chief.get(case.get_absolute_url()).content.decode()
+    assert "分期缴纳" in page and "处罚时效" in page
