@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from credit import api as credit_api
 from enforcement.agreement_actions import api as agreement_actions_api
 from enforcement.cases import api as cases_api
+from enforcement.deadlines import urls as deadline_urls
 from enforcement.documents import api as documents_api
 from enforcement.follow_ups import api as enforcement_leads_api
 from enforcement.recoveries import api as recovery_api
@@ -59,5 +60,6 @@ urlpatterns = [
     path("leads/<int:pk>/hits/", screening_api.LeadHitsView.as_view(), name="lead-hits"),  # issue 18
     path("statistics/", statistics_api.StatisticsAPIView.as_view(), name="statistics"),  # issue 17
     path("assessments/score/", credit_api.AssessmentScoreView.as_view(), name="assessment-score"),  # issue 7
+    path("", include(deadline_urls.api_urlpatterns)),  # deadlines/?from= (issue 14)
     path("", include(router.urls)),
 ]

@@ -182,7 +182,12 @@ PROCEDURE_CLOCKS = {
     "decision_days": env_int("CLOCK_DECISION_DAYS", 90),
     "extension_days": env_int("CLOCK_EXTENSION_DAYS", 30),
     "hearing_request_working_days": env_int("CLOCK_HEARING_REQUEST_WORKING_DAYS", 5),
-    "hearing_notice_days": env_int("CLOCK_HEARING_NOTICE_DAYS", 7),
+    # APL Art 85: the law's 二日/三日/五日/七日 are working days, so the hearing notice is 7 working days.
+    "hearing_notice_working_days": env_int(
+        "CLOCK_HEARING_NOTICE_WORKING_DAYS", env_int("CLOCK_HEARING_NOTICE_DAYS", 7)
+    ),
+    # APL Art 56: after advance registration and preservation of evidence, decide within 7 working days.
+    "evidence_preservation_working_days": env_int("CLOCK_EVIDENCE_PRESERVATION_WORKING_DAYS", 7),
     "service_working_days": env_int("CLOCK_SERVICE_WORKING_DAYS", 7),
     "payment_days": env_int("CLOCK_PAYMENT_DAYS", 15),
     "surcharge_rate": env_str("CLOCK_SURCHARGE_RATE", "0.03"),
@@ -221,12 +226,13 @@ RANDOM_DRAW = {
     "default_weight": "1",
 }
 
-# Printable documents (domain §6). What decisions print about payment and legal remedies. The periods come
-# from the 行政复议法 and 行政诉讼法 and are unconfirmed (law-reference §1.2): configurable, like the accounts.
+# Printable documents (domain §6). What decisions print about payment and legal remedies. The periods are
+# confirmed: 60 days (Administrative Reconsideration Law) and 6 months (Administrative Litigation Law Art 46);
+# configurable, like the accounts.
 DOCUMENTS = {
-    "reconsideration_days": env_int("DOC_RECONSIDERATION_DAYS", 60),  # configurable, unconfirmed
+    "reconsideration_days": env_int("DOC_RECONSIDERATION_DAYS", 60),  # 行政复议法: 60 days
     "reconsideration_body": env_str("DOC_RECONSIDERATION_BODY", "江川市人民政府"),  # configurable
-    "litigation_months": env_int("DOC_LITIGATION_MONTHS", 6),  # configurable, unconfirmed
+    "litigation_months": env_int("DOC_LITIGATION_MONTHS", 6),  # 行政诉讼法 Art 46: 6 months
     "court": env_str("DOC_COURT", "有管辖权的人民法院"),  # configurable
     # Returned funds go to the fund's special fiscal account, fines to the treasury (law-reference §1.2).
     "fund_account_name": env_str("DOC_FUND_ACCOUNT_NAME", "江川市医疗保障基金财政专户"),  # configurable

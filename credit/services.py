@@ -136,7 +136,7 @@ def _case_triggers(case: Case) -> list[str]:
         rules = [v.rule for v in case.violation_types.select_related("rule") if v.rule_id]
     articles = {rule.article for rule in rules}
     triggers = []
-    if any(rule.is_fraud for rule in rules if rule.subject == rule.Subject.INSTITUTION) or "40" in articles:
+    if gates.is_fraud(case, report):  # the one fraud determination, shared with the collective-discussion gate
         triggers.append(T.PENALTY_FRAUD)
     if "38" in articles:
         triggers.append(T.PENALTY_ART38)

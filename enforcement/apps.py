@@ -42,6 +42,11 @@ class EnforcementConfig(AppConfig):
         register_section(director_home_section)  # the year's figures and charts on the director's home (issue 17)
         if agreement_action_end_due not in AGREEMENT_REFRESH_HOOKS:
             AGREEMENT_REFRESH_HOOKS.append(agreement_action_end_due)
+        from enforcement.agreement_actions.services import check_reapplication
+        from supervision.register.services import AGREEMENT_CREATE_CHECKS
+
+        if check_reapplication not in AGREEMENT_CREATE_CHECKS:  # the re-application ban (issue 14)
+            AGREEMENT_CREATE_CHECKS.append(check_reapplication)
         present = {url_name for _label, url_name, _perm in NAVIGATION}
         for entry in (
             (_("Cases"), "enforcement:case-list", "enforcement.view_case"),
@@ -50,6 +55,7 @@ class EnforcementConfig(AppConfig):
             (_("Penalty rules"), "enforcement:penaltyrule-list", "enforcement.view_penaltyrule"),
             (_("Recoveries"), "enforcement:recovery-list", "enforcement.view_recoveryentry"),  # issue 17
             (_("Statistics"), "enforcement:statistics", "enforcement.view_statistics"),  # issue 17
+            (_("Deadline calculator"), "enforcement:deadline-calculator", "enforcement.view_penaltyrule"),
         ):
             if entry[1] not in present:
                 NAVIGATION.append(entry)

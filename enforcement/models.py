@@ -60,4 +60,5 @@ __all__ = [
     "Thresholds",
     "ViolationType",
 ]
+from enforcement.legal.models import *  # noqa: F403
 from enforcement.recoveries.models import *  # noqa: F403

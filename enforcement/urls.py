@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from enforcement.agreement_actions import views as agreement_actions_views
 from enforcement.cases import views as cases_views
@@ -47,6 +47,7 @@ urlpatterns = [
         name="agreementaction-revoke",
     ),
     path("rules/", rules_views.PenaltyRuleListView.as_view(), name="penaltyrule-list"),
+    path("", include("enforcement.deadlines.urls")),  # 期限计算 (issue 14)
     # Whistleblower rewards (issue 6)
     path("rewards/", rewards_views.RewardListView.as_view(), name="reward-list"),
     path("rewards/new/", rewards_views.RewardCreateView.as_view(), name="reward-create"),

@@ -69,6 +69,22 @@ def add_working_days(start: date, count: int) -> date:
     return day
 
 
+def roll_forward(day: date) -> date:
+    """``day`` itself when it is a working day, else the next working day.
+
+    A period counted in calendar days that ends on a rest day (weekend or public holiday) ends on the next
+    working day (Civil Procedure Law Art 85, applied to administrative periods; contract ``deadlines/``).
+    """
+    horizon = day + timedelta(days=30)
+    exceptions = _exceptions(day, horizon)
+    while not is_working_day(day, exceptions):
+        day += timedelta(days=1)
+        if day > horizon:
+            horizon = day + timedelta(days=30)
+            exceptions.update(_exceptions(day, horizon))
+    return day
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end`` (negative when end is before start)."""
     if end < start:

@@ -75,6 +75,8 @@ def cast(org) -> Cast:
     users = Cast()
     for username, roles in spec.items():
         extra = CERT if username.endswith("officer") and "fund" not in username else {}
+        if username == "legal":  # APL Art 58 ¶2: a legal reviewer holds the legal-profession qualification
+            extra = {"legal_qualification_number": "A20193301000001"}
         users[username] = UserFactory(username=username, roles=roles, **extra)
     users["admin"].is_superuser = users["admin"].is_staff = True
     users["admin"].save()

@@ -103,6 +103,7 @@ ROUTES: dict[str, Route] = {
     "enforcement:agreementaction-reject": r(CHIEFS | {"director"}, obj="agreementaction", method="post", ok=302),
     "enforcement:agreementaction-apply": r(CHIEFS | FUND_OFFICERS, obj="agreementaction", method="post", ok=302),
     "enforcement:penaltyrule-list": r(STAFF),
+    "enforcement:deadline-calculator": r(STAFF),  # 期限计算 (issue 14)
     # --- Documents (issue 4; enforcement/documents_views.py) ---
     # "casedocument"/"actiondocument": a document under its case/measure, in and out of scope. Issuing is
     # POST-only: a GET is 405 for whoever may issue there (fund officers are refused per kind by the service).
@@ -304,6 +305,7 @@ ROUTES: dict[str, Route] = {
     "statistics": r(STAFF, api=True),
     "recoveryentry-list": r(STAFF, api=True),
     "recoveryentry-detail": r(STAFF, api=True, obj="recoveryentry"),
+    "deadlines": r(STAFF, api=True, ok=400),  # without ?from= (issue 14)
     # Documents of a case (issue 4; enforcement/documents_api.py)
     "case-document-list": r(STAFF, api=True, obj="case"),
     "case-document-detail": r(STAFF, api=True, obj="casedocument"),

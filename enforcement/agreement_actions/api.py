@@ -31,6 +31,8 @@ class AgreementActionSerializer(serializers.ModelSerializer):
             "amount",
             "starts_on",
             "ends_on",
+            "termination_ground",
+            "evidence",
             "jurisdiction",
             "proposed_by",
             "proposed_at",
@@ -54,6 +56,11 @@ class AgreementActionSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "agreement": {"required": False, "help_text": _("Defaults to the institution's current agreement.")},
             "case": {"required": False},
+            "termination_ground": {
+                "required": False,
+                "help_text": _("Termination: the ground's id (Order No.2 Art 43)."),
+            },
+            "evidence": {"required": False},
         }
 
     def __init__(self, *args, **kwargs):

@@ -54,6 +54,16 @@ class AgreementAction(ScopedModel):
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PROPOSED)
     grounds = models.TextField(_("grounds"))
+    # A termination names its ground from the data list (Order No.2 Art 43) and the evidence that ground needs.
+    termination_ground = models.ForeignKey(
+        "enforcement.TerminationGround",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("termination ground"),
+    )
+    evidence = models.CharField(_("evidence for the ground"), max_length=300, blank=True)
     amount = Money(_("amount"), default=Decimal("0"))
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.agreement_actions.transitions import IN_FORCE, TRANSITIONS
+from enforcement.legal.models import TerminationGround
 from portal import audit
 from portal.outcomes import notify_outcome
 from supervision.org.models import User
@@ -31,6 +32,55 @@ def _require(user, perm, obj):
 def suspensions_in_term(agreement: Agreement) -> int:
     """Applied suspensions of this agreement (its term): two make termination eligible (Order No.2 Art 43)."""
     return agreement.actions.filter(kind=A.Kind.SUSPEND, state__in=IN_FORCE).count()
+
+
+def termination_ground_errors(action: AgreementAction, *, count_suspensions: bool = True) -> list[str]:
+    """A termination rests on a ground of the data list (Order No.2 Art 43) with the evidence that ground needs:
+    the number of suspensions in the term, or a related case."""
+    ground = action.termination_ground
+    if ground is None or not ground.is_active:
+        return [_("Choose the ground for the termination from the list (Order No.2 Art 43).")]
+    errors = []
+    if not (action.evidence or "").strip():
+        errors.append(
+            _("%(source)s “%(ground)s” needs its evidence: %(evidence)s.")
+            % {"source": ground.source, "ground": ground.text, "evidence": ground.evidence_required}
+        )
+    if count_suspensions and ground.min_suspensions and suspensions_in_term(action.agreement) < ground.min_suspensions:
+        errors.append(
+            _("%(source)s: %(n)s suspensions in this agreement term are needed (%(found)s applied).")
+            % {"source": ground.source, "n": ground.min_suspensions, "found": suspensions_in_term(action.agreement)}
+        )
+    if ground.needs_case and not action.case_id:
+        errors.append(_("%(source)s: this ground rests on a case; name the related case.") % {"source": ground.source})
+    return errors  # fmt: skip
+
+
+def reapplication_ban(institution, on: date | None = None):
+    """The re-application ban after a termination (Order No.2; the years are configured per ground): the latest
+    (ban end, termination) in force on ``on``, or None."""
+    on = on or timezone.localdate()
+    found = None
+    terminations = AgreementAction.objects.filter(
+        institution=institution, kind=A.Kind.TERMINATE, state__in=[A.State.APPLIED, A.State.ENDED],
+        termination_ground__isnull=False,
+    ).select_related("termination_ground")  # fmt: skip
+    for action in terminations:
+        until = action.termination_ground.ban_until(action.starts_on)
+        if until and until > on and (found is None or until > found[0]):
+            found = (until, action)
+    return found
+
+
+def check_reapplication(*, institution, valid_from: date) -> None:
+    """Hook of supervision.services.agreement_create: no new agreement while a re-application ban runs."""
+    ban = reapplication_ban(institution, valid_from)
+    if ban is not None:
+        until, action = ban
+        raise ValidationError({"valid_from": _(
+            "The institution's agreement was terminated on %(day)s (%(source)s): a new designation is not accepted "
+            "before %(until)s."
+        ) % {"day": action.starts_on, "source": action.termination_ground.source, "until": until}})  # fmt: skip
 
 
 def termination_grounds(agreement: Agreement) -> list[str]:
@@ -52,6 +102,8 @@ def agreement_action_propose(
     starts_on: date | None = None,
     ends_on: date | None = None,
     case=None,
+    termination_ground=None,
+    evidence: str = "",
 ) -> AgreementAction:
     """Propose a measure; the agreement defaults to the institution's current one."""
     agreement = agreement or institution.current_agreement
@@ -60,12 +112,20 @@ def agreement_action_propose(
     action = AgreementAction(
         kind=kind, institution=institution, agreement=agreement, jurisdiction_id=institution.jurisdiction_id,
         grounds=(grounds or "").strip(), amount=amount or 0, starts_on=starts_on, ends_on=ends_on, case=case,
-        proposed_by=by,
+        proposed_by=by, evidence=(evidence or "").strip(),
     )  # fmt: skip
+    if isinstance(termination_ground, str):
+        termination_ground = TerminationGround.objects.filter(code=termination_ground).first()
+    action.termination_ground = termination_ground if kind == A.Kind.TERMINATE else None
     if not action.grounds:
         raise ValidationError({"grounds": _("State the grounds.")})
     action.full_clean()
     _require(by, "enforcement.add_agreementaction", action)
+    if kind == A.Kind.TERMINATE:
+        # The suspensions are counted again at the final approval; they may be applied in between.
+        errors = termination_ground_errors(action, count_suspensions=False)
+        if errors:
+            raise ValidationError({"termination_ground": errors})
     if kind in (A.Kind.SUSPEND, A.Kind.TERMINATE) and agreement.status not in (
         Agreement.Status.ACTIVE, Agreement.Status.SUSPENDED
     ):  # fmt: skip
@@ -93,9 +153,9 @@ def agreement_action_approve(*, action: AgreementAction, by: User, comment: str 
         current.director_approved_by = by
         current.state = A.State.APPROVED
     if current.kind == A.Kind.TERMINATE and current.state == A.State.APPROVED:
-        if not termination_grounds(current.agreement) and not current.case_id:
-            # Without two suspensions, termination rests on another legal ground: it must be a case's outcome.
-            raise ValidationError({"kind": _("Termination needs two suspensions in the term or a related case.")})
+        errors = termination_ground_errors(current)
+        if errors:
+            raise ValidationError({"kind": errors})
     current.decided_comment = comment
     current.save()
     audit.record(actor=by, verb="approve", obj=current, before=before, after=audit.snapshot(current, SNAPSHOT),

@@ -13,7 +13,7 @@ from enforcement.agreement_actions import services as agreement_actions_services
 from enforcement.agreement_actions.filters import AgreementActionFilter
 from enforcement.agreement_actions.forms import AgreementActionForm
 from enforcement.agreement_actions.models import AgreementAction
-from enforcement.agreement_actions.services import suspensions_in_term, termination_grounds
+from enforcement.agreement_actions.services import suspensions_in_term, termination_ground_errors, termination_grounds
 from enforcement.agreement_actions.transitions import TRANSITIONS
 from enforcement.cases.models import (
     Case,
@@ -70,9 +70,13 @@ class AgreementActionDetailView(AgreementActionQuerysetMixin, ScopedMixin, Detai
             **document_panel(action, user),
         )
         if action.kind == AgreementAction.Kind.TERMINATE:
+            ground = action.termination_ground
+            applied = action.state in (AgreementAction.State.APPLIED, AgreementAction.State.ENDED)
             context.update(
                 suspensions=suspensions_in_term(action.agreement),
                 termination_grounds=termination_grounds(action.agreement),
+                ground_errors=[] if applied else termination_ground_errors(action),
+                ban_until=ground.ban_until(action.starts_on) if ground and applied and action.starts_on else None,
             )
         return context
 

@@ -5,7 +5,7 @@ timeline, clocks and audit trail are what the portal would have produced. Keyed 
 its branch, so running it again adds nothing.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -16,6 +16,7 @@ from enforcement.agreement_actions.services import (
     agreement_action_approve,
     agreement_action_propose,
 )
+from enforcement.cases import gates
 from enforcement.cases.models import Case
 from enforcement.cases.services import case_act, case_open
 from enforcement.rules.models import PenaltyRule
@@ -44,6 +45,11 @@ SCENARIOS = [
     ("{inst}为转卖药品提供便利案", 12, ["RESALE_KICKBACK_AID"], "9600", "archived", ""),
     ("{inst}伪造医学文书案", 2, ["FORGED_RECORDS"], "210000", "transferred", ""),
     ("{inst}拒绝检查案", 6, ["REFUSE_INSPECTION"], "0", "terminated", ""),
+    # Issue 14: a case transferred to the police that is still collecting, a suspended case whose decision clock
+    # is paused, and a decision not to penalise with an order to return the funds.
+    ("{inst}虚假就医骗取医保基金案", 3, ["FAKE_CARE"], "96000", "executing", "police"),
+    ("{inst}超标准收费（中止）案", 7, ["OVER_STANDARD_CHARGE"], "35000", "suspended", ""),
+    ("{inst}分解项目收费（不予处罚）案", 8, ["SPLIT_ITEM_CHARGE"], "6800", "executing", "no_penalty"),
 ]
 
 # The steps that lead to each state, in order.
@@ -69,7 +75,13 @@ PATHS = {
                  "close_window", "decide", "record_service", "pay_all", "close", "archive"],
     "transferred": ["approve_filing", "transfer"],
     "terminated": ["approve_filing", "terminate"],
+    "suspended": ["approve_filing", "suspend"],
 }  # fmt: skip
+# A decision not to penalise is not preceded by a prior notice (APL Art 44): no notice, no statement window.
+NO_PENALTY_PATH = ["approve_filing", "submit_report", "approve_report", "pass_legal_review", "decide",
+                   "record_service"]  # fmt: skip
+POLICE_STEPS = ["report_police_transfer", "decide_police_transfer", "hand_over_police", "record_police_feedback",
+                "pay_return_part"]  # fmt: skip
 
 
 def _penalties(case: Case, variant: str) -> list[dict]:
@@ -77,7 +89,10 @@ def _penalties(case: Case, variant: str) -> list[dict]:
     amount = case.amount_involved
     if variant == "r39":
         return [{"kind": "fine", "rule": rules["R39"], "amount": D("20000")}]
-    if variant == "fraud":
+    if variant == "no_penalty":  # orders stand beside a decision not to penalise (Regulation Art 38)
+        return [{"kind": "return_funds", "rule": rules["R38"], "amount": amount},
+                {"kind": "order_correct", "rule": rules["R38"]}]  # fmt: skip
+    if variant in ("fraud", "police"):
         return [
             {"kind": "return_funds", "rule": rules["R40"], "amount": amount},
             {"kind": "fine", "rule": rules["R40"], "amount": amount * 2},
@@ -102,7 +117,9 @@ def walk_case(case: Case, steps: list[str], people: dict, variant: str, today: d
         elif step == "submit_report":
             conduct = case.title.replace(case.party_display, "").rstrip("案")
             case = case_act(case=case, action=step, by=officer1, data={
-                "outcome": "penalty", "penalties": _penalties(case, variant),
+                "outcome": "no_penalty" if variant == "no_penalty" else "penalty",
+                "no_penalty_ground": "first_offence" if variant == "no_penalty" else "",
+                "penalties": _penalties(case, variant),
                 "findings": f"经调查，{case.party_display}存在{conduct}行为，"
                             f"涉及医保基金{case.amount_involved}元，事实清楚，证据确凿。",
                 "reasoning": "首次违法，主动配合调查，按一般情节裁量。",
@@ -121,7 +138,14 @@ def walk_case(case: Case, steps: list[str], people: dict, variant: str, today: d
         elif step == "close_window":
             case = case_act(case=case, action=step, by=officer2, comment="当事人未提出陈述申辩")
         elif step == "decide":
-            case = case_act(case=case, action=step, by=chief, comment="同意作出行政处罚决定",
+            decider = chief
+            if gates.evaluate(case)["collective"].applies:  # fraud: collective discussion, then the director
+                case_act(case=case, action="record_discussion", by=people["director"], data={
+                    "held_on": start + timedelta(days=44), "participants": "周建国、林雅琴、赵德明",
+                    "conclusion": "一致同意按《条例》第四十条处理。", "purpose": "decision",
+                })  # fmt: skip
+                decider = people["director"]
+            case = case_act(case=case, action=step, by=decider, comment="同意作出决定",
                             data={"decided_on": start + timedelta(days=45)})  # fmt: skip
         elif step == "record_service":
             case = case_act(case=case, action=step, by=officer1, data={"served_on": start + timedelta(days=47),
@@ -141,7 +165,48 @@ def walk_case(case: Case, steps: list[str], people: dict, variant: str, today: d
                             data={"transfer_to": "江川市卫生健康委员会", "receipt": "移送回执〔2026〕3号"})  # fmt: skip
         elif step == "terminate":
             case = case_act(case=case, action=step, by=chief, comment="机构已注销，终止调查")
+        elif step == "suspend":
+            case = case_act(case=case, action=step, by=chief, comment="当事人法定代表人下落不明，案件中止调查",
+                            data={"suspended_on": start + timedelta(days=40)})  # fmt: skip
+        else:
+            case = _police_step(case, step, people, start)
     return case
+
+
+def _police_step(case: Case, step: str, people: dict, start: date) -> Case:
+    """Transfer to the police (行刑衔接) while the decision is executed: the case stays open and collecting."""
+    officer1, director = people["officer1"], people["director"]
+    reported = start + timedelta(days=50)
+    approved = timezone.make_aware(datetime.combine(reported + timedelta(days=1), time(10, 0)))
+    if step == "report_police_transfer":
+        return case_act(case=case, action=step, by=officer1, comment="涉嫌诈骗犯罪，报请移送公安机关",
+                        data={"police": "江川市公安局经济犯罪侦查支队", "suspected_offence": "诈骗罪",
+                              "reported_on": reported})  # fmt: skip
+    if step == "decide_police_transfer":
+        return case_act(case=case, action=step, by=director, comment="同意移送",
+                        data={"approve": True, "decided_at": approved})  # fmt: skip
+    if step == "hand_over_police":
+        return case_act(
+            case=case,
+            action=step,
+            by=officer1,
+            comment="已随案移送调查报告和证据材料",
+            data={"receipt": "公安受案回执〔2026〕12号", "handed_over_at": approved + timedelta(hours=5)},
+        )
+    if step == "record_police_feedback":
+        return case_act(
+            case=case,
+            action=step,
+            by=officer1,
+            comment="公安机关已立案侦查",
+            data={"accepted": True, "feedback_on": reported + timedelta(days=8), "note": "已立案"},
+        )
+    if step == "pay_return_part":  # recovery continues after the transfer: part of the funds returned
+        return case_act(case=case, action="record_payment", by=officer1, data={
+            "kind": "return_funds", "amount": (case.return_amount / 2).quantize(D("0.01")),
+            "paid_on": reported + timedelta(days=10), "reference": "退款书",
+        })  # fmt: skip
+    raise ValueError(step)
 
 
 def _seed_branch(branch: OrgUnit, users: dict, today: date) -> int:
@@ -163,8 +228,12 @@ def _seed_branch(branch: OrgUnit, users: dict, today: date) -> int:
             received = today - timedelta(days=40 if variant == "overdue" else 3)
         case = case_open(by=people["officer1"], title=title, institution=institution, violation_codes=codes,
                          amount_involved=D(amount), lead_received_on=received,
+                         violation_on=received - timedelta(days=200),  # the limitation period shows (APL Art 36)
                          facts="医保智能监管系统筛查发现异常结算数据，经初步核查存在违规嫌疑。")  # fmt: skip
-        case = walk_case(case, PATHS[state], people, variant, today)
+        steps = NO_PENALTY_PATH if variant == "no_penalty" else PATHS[state]
+        if variant == "police":
+            steps = steps + POLICE_STEPS
+        case = walk_case(case, steps, people, variant, today)
         if variant == "fraud" and case.state == "deciding":
             # Fraud needs a collective discussion before the director decides; left in deciding for the director.
             case_act(case=case, action="record_discussion", by=people["director"], data={

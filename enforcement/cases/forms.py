@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.cases.models import Case, Payment, ProposedPenalty
+from enforcement.cases.penalties import NO_PENALTY_GROUNDS
 from enforcement.cases.services import CLOSE_BASES
 from enforcement.rules.models import PenaltyRule, ViolationType
 from portal.forms import StyledFormMixin
@@ -139,6 +140,10 @@ class SubmitReportForm(ActionForm):
     reasoning = forms.CharField(label=_("Reasons for the amounts chosen"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     transfer_to = forms.CharField(label=_("Transfer to"), required=False, max_length=200)
+    no_penalty_ground = forms.ChoiceField(
+        label=_("Ground for no penalty"), required=False,
+        choices=[("", "—"), *((g.code, f"{g.label}（{g.article}）") for g in NO_PENALTY_GROUNDS.values())],
+    )  # fmt: skip
     penalties = forms.JSONField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -277,6 +282,11 @@ ACTION_FORMS = {
 }
 
 
+from enforcement.legal.forms import LEGAL_ACTION_FORMS  # noqa: E402
+
+ACTION_FORMS.update(LEGAL_ACTION_FORMS)
+
+
 class CaseOpenForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
@@ -291,6 +301,11 @@ class CaseOpenForm(StyledFormMixin, forms.Form):
     lead_received_on = _date(_("Lead received on"))
     facts = forms.CharField(label=_("Facts"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     is_major = forms.BooleanField(label=_("Major case"), required=False)
+    violation_on = _date(_("Violation committed (or, if continuing, ended) on"))
+    limitation_extended = forms.BooleanField(
+        label=_("Affects life, health or financial security with harmful consequences (5-year limitation, APL Art 36)"),
+        required=False,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

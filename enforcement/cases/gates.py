@@ -42,9 +42,13 @@ def evaluate(case: Case, report=None, thresholds: Thresholds | None = None) -> d
     if case.is_major:
         gates["legal_review"].hold(_("The case is marked major."))
         gates["collective"].hold(_("The case is marked major."))
-    fraud = [v for v in case.violation_types.all() if v.rule_id and v.rule.is_fraud]
+    fraud = fraud_basis(case, report)
     if fraud:
-        gates["collective"].hold(_("Fraud (Regulation Art 40): %s") % "、".join(v.name for v in fraud))
+        gates["collective"].hold(_("Fraud: %s") % "、".join(fraud))
+    if case.hearing_held_on:
+        gates["legal_review"].hold(
+            _("A hearing was held: legal review after it, before the decision (APL Art 58 ¶1(2)).")
+        )
     if report is None:
         return gates
 
@@ -67,8 +71,6 @@ def evaluate(case: Case, report=None, thresholds: Thresholds | None = None) -> d
         )
     if report.recommends_termination:
         gates["legal_review"].hold(_("Agreement termination proposed."))
-    if gates["hearing"].applies:
-        gates["legal_review"].hold(_("The party has a hearing right."))
 
     if fine >= thresholds.collective_fine:
         gates["collective"].hold(
@@ -86,6 +88,41 @@ def evaluate(case: Case, report=None, thresholds: Thresholds | None = None) -> d
                 % {"limit": _money(simple_limit)}
             )
     return gates
+
+
+def fraud_basis(case: Case, report=None) -> list[str]:
+    """The one fraud determination (欺诈骗保), used by the collective-discussion gate, its work queue and credit's
+    veto: a violation code under a fraud provision, or a proposed or decided item under one (e.g. a 分解住院 case
+    fined under Art 40). Returns what makes it fraud, empty when it is not."""
+    report = report if report is not None else current_report(case)
+    found = [f"{v.name}（{v.rule}）" for v in case.violation_types.all() if v.rule_id and v.rule.is_fraud]
+    if report is not None:
+        rules = {p.rule_id: p.rule for p in report.penalties.all() if p.rule_id and p.rule.is_fraud}
+        found += [str(rule) for rule in rules.values()]
+    return list(dict.fromkeys(found))
+
+
+def is_fraud(case: Case, report=None) -> bool:
+    return bool(fraud_basis(case, report))
+
+
+def _steps(case: Case, *actions: str) -> list[str]:
+    return list(case.events.filter(action__in=actions).order_by("at", "pk").values_list("action", flat=True))
+
+
+def heard_since_report(case: Case) -> bool:
+    """A hearing was held on the report now in force (after the report's last approval)."""
+    steps = _steps(case, "approve_report", "record_hearing")
+    return bool(steps) and steps[-1] == "record_hearing"
+
+
+def reviewed_after_hearing(case: Case) -> bool:
+    """APL Art 58 ¶1(2): a legal review passed after the last hearing (true when there was no hearing)."""
+    steps = _steps(case, "record_hearing", "pass_legal_review")
+    if "record_hearing" not in steps:
+        return True
+    last_hearing = len(steps) - 1 - steps[::-1].index("record_hearing")
+    return "pass_legal_review" in steps[last_hearing + 1 :]
 
 
 def current_report(case: Case):

@@ -31,6 +31,7 @@ class CaseState(models.TextChoices):
     LEGAL_REVIEW = "legal_review", _("Legal review")
     NOTIFYING = "notifying", _("Prior notice to issue")
     NOTIFIED = "notified", _("Notified (statement window)")
+    SUSPENDED = "suspended", _("Suspended (中止)")
     HEARING = "hearing", _("Hearing")
     DECIDING = "deciding", _("Deciding")
     DECIDED = "decided", _("Decided")
@@ -45,7 +46,7 @@ OPEN_STATES = frozenset(
     {
         CaseState.FILING, CaseState.INVESTIGATING, CaseState.REVIEWING, CaseState.LEGAL_REVIEW,
         CaseState.NOTIFYING, CaseState.NOTIFIED, CaseState.HEARING, CaseState.DECIDING, CaseState.DECIDED,
-        CaseState.EXECUTING,
+        CaseState.EXECUTING, CaseState.SUSPENDED,
     }
 )  # fmt: skip
 
@@ -80,6 +81,11 @@ class Case(ScopedModel):
     facts = models.TextField(_("facts"), blank=True)
     state = models.CharField(_("state"), max_length=16, choices=CaseState.choices, default=CaseState.FILING)
     is_major = models.BooleanField(_("marked major"), default=False)
+    # APL Art 36: the limitation period counts from the day of the violation (or the day a continuing one ended).
+    violation_on = models.DateField(_("violation committed (or ended) on"), null=True, blank=True)
+    limitation_extended = models.BooleanField(
+        _("affects life, health or financial security with harmful consequences (5-year limitation)"), default=False
+    )
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
 
     lead = models.ForeignKey(
@@ -97,8 +103,11 @@ class Case(ScopedModel):
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
     extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    extended_days = models.PositiveSmallIntegerField(_("days added by extensions"), default=0)
+    suspended_from_state = models.CharField(_("state before the suspension"), max_length=16, blank=True)
     notice_served_on = models.DateField(_("prior notice served on"), null=True, blank=True)
     hearing_request_due = models.DateField(_("hearing request due"), null=True, blank=True)
+    hearing_requested_on = models.DateField(_("hearing requested on"), null=True, blank=True)
     hearing_notice_on = models.DateField(_("hearing notice given on"), null=True, blank=True)
     hearing_held_on = models.DateField(_("hearing held on"), null=True, blank=True)
     hearing_chair = models.ForeignKey(
@@ -222,6 +231,7 @@ class Report(models.Model):
     findings = models.TextField(_("findings"))
     reasoning = models.TextField(_("reasons for the choice (discretion)"), blank=True)
     transfer_to = models.CharField(_("transfer to"), max_length=200, blank=True)
+    no_penalty_ground = models.CharField(_("ground for no penalty"), max_length=20, blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(default=timezone.now)
     is_current = models.BooleanField(default=True)
@@ -259,6 +269,7 @@ class ProposedPenalty(models.Model):
 
     class Kind(models.TextChoices):
         WARNING = "warning", _("Warning")
+        ORDER_CORRECT = "order_correct", _("Order to correct (责令改正)")
         RETURN_FUNDS = "return_funds", _("Return of funds")
         FINE = "fine", _("Fine")
         CONFISCATION = "confiscation", _("Confiscation")

@@ -35,8 +35,10 @@ def _acting_in(qs, user, *roles):
 def needs_director_q(thresholds: Thresholds | None = None) -> Q:
     """Cases whose decision needs a collective discussion and the director (gates.evaluate's ``collective``)."""
     thresholds = thresholds or Thresholds.objects.current()
+    # The same fraud determination as gates.fraud_basis: a violation code or a current item under a fraud rule.
     fraud = Case.violation_types.through.objects.filter(violationtype__rule__is_fraud=True).values("case_id")
     current = ProposedPenalty.objects.filter(report__is_current=True)
+    fraud_items = current.filter(rule__is_fraud=True).values("report__case_id")
     termination = current.filter(kind=ProposedPenalty.Kind.TERMINATION).values("report__case_id")
     big_fine = (
         current.filter(kind=ProposedPenalty.Kind.FINE)
@@ -45,7 +47,7 @@ def needs_director_q(thresholds: Thresholds | None = None) -> Q:
         .filter(total__gte=thresholds.collective_fine)
         .values("report__case_id")
     )
-    return Q(is_major=True) | Q(pk__in=fraud) | Q(pk__in=termination) | Q(pk__in=big_fine)
+    return Q(is_major=True) | Q(pk__in=fraud) | Q(pk__in=fraud_items) | Q(pk__in=termination) | Q(pk__in=big_fine)
 
 
 def _own_current_report(user) -> Q:

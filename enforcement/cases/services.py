@@ -5,7 +5,7 @@ checks role (403), state (409), the action's guards (400), runs the action's han
 timeline event and the audit row in the same transaction.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +27,7 @@ from enforcement.cases.models import (
     Report,
 )
 from enforcement.cases.procedure import ACTIONS, TABLE, Action
+from enforcement.legal import services as legal_services
 from enforcement.recoveries import services as recovery_services
 from enforcement.rules.models import ViolationType
 from portal import audit, dates
@@ -39,7 +40,8 @@ from supervision.register.models import Institution
 
 S = CaseState
 CASE_FIELDS_AUDITED = [
-    "state", "jurisdiction", "filed_on", "decision_due", "extensions", "notice_served_on", "hearing_request_due",
+    "state", "jurisdiction", "filed_on", "decision_due", "extensions", "extended_days", "suspended_from_state",
+    "violation_on", "limitation_extended", "notice_served_on", "hearing_request_due", "hearing_requested_on",
     "hearing_notice_on", "hearing_held_on", "hearing_chair", "decided_on", "service_due", "served_on",
     "payment_due", "closed_on", "close_reason", "transferred_to", "outcome", "fine_amount", "return_amount",
     "confiscation_amount", "city_deadline",
@@ -74,6 +76,8 @@ def case_open(
     facts: str = "",
     is_major: bool = False,
     lead=None,
+    violation_on: date | None = None,
+    limitation_extended: bool = False,
 ) -> Case:
     """Open a case in ``filing``; jurisdiction comes from the institution, the filing clock from the lead."""
     if not by.has_perm("enforcement.add_case"):
@@ -96,6 +100,8 @@ def case_open(
     received = lead.received_on if lead is not None else _today(lead_received_on)
     if received > timezone.localdate():
         raise ValidationError({"lead_received_on": _("The lead cannot be received in the future.")})
+    if violation_on is not None and violation_on > received:
+        raise ValidationError({"violation_on": _("The violation precedes its discovery (the lead's date).")})
     jurisdiction = institution.jurisdiction if institution else by.primary_unit
     year = timezone.localdate().year
     case = Case(
@@ -112,6 +118,8 @@ def case_open(
         lead=lead,
         lead_received_on=received,
         filing_due=clocks.filing_due(received),
+        violation_on=violation_on,
+        limitation_extended=bool(limitation_extended),
         opened_by=by,
     )
     case.full_clean(exclude=["number"])
@@ -170,7 +178,12 @@ def case_act(*, case: Case, action: str, by: User, comment: str = "", data: dict
     return locked
 
 
-OUTCOME_KINDS = {"decide": "case_decided", "transfer": "case_transferred", "revoke_decision": "case_revoked"}
+OUTCOME_KINDS = {
+    "decide": "case_decided",
+    "transfer": "case_transferred",
+    "hand_over_police": "case_transferred",  # the payload says to_police (credit's veto)
+    "revoke_decision": "case_revoked",
+}
 
 
 # --- Handlers: each validates its data, changes the locked case, returns (target state or None, payload).
@@ -223,7 +236,7 @@ def _approve_filing(case, by, comment, data):
         raise ValidationError({"filed_on": _("The filing date lies between the lead's date and today.")})
     _check_team(case, today)
     case.filed_on = today
-    case.decision_due = clocks.decision_due(today)
+    case.decision_due = clocks.case_decision_due(case)
     return None, {"officers": assigned, "decision_due": case.decision_due}
 
 
@@ -260,6 +273,7 @@ def _submit_report(case, by, comment, data):
     findings = _require_text(data, "findings", _("Write the findings."))
     items = data.get("penalties") or []
     penalties.check_items(case, outcome, items)
+    ground = penalties.check_outcome_basis(case, outcome, data.get("no_penalty_ground") or "")
     if outcome == Case.Outcome.TRANSFER and not (data.get("transfer_to") or "").strip():
         raise ValidationError({"transfer_to": _("Name the authority the case goes to.")})
     previous = _notified_report(case)
@@ -274,7 +288,7 @@ def _submit_report(case, by, comment, data):
     case.reports.update(is_current=False)
     report = Report.objects.create(
         case=case, outcome=outcome, findings=findings, reasoning=data.get("reasoning", ""),
-        transfer_to=data.get("transfer_to", ""), proposed_by=by,
+        transfer_to=data.get("transfer_to", ""), no_penalty_ground=ground, proposed_by=by,
     )  # fmt: skip
     ProposedPenalty.objects.bulk_create(
         ProposedPenalty(report=report, kind=i["kind"], rule=i.get("rule"), amount=i.get("amount") or 0,
@@ -317,9 +331,17 @@ def _approve_report(case, by, comment, data):
 def _pass_legal_review(case, by, comment, data):
     if by.pk in {u.pk for u in _officers(case)}:
         raise PermissionDenied(_("The legal reviewer may not be one of the investigating officers."))
+    if not by.may_do_legal_review():
+        raise PermissionDenied(_(
+            "APL Art 58 ¶2: a first-time legal reviewer holds the legal-profession qualification; none is recorded "
+            "for %(name)s."
+        ) % {"name": by})  # fmt: skip
     report = gates.current_report(case)
     if report is not None and report.outcome == Case.Outcome.NO_PENALTY:
         return S.DECIDING, {"opinion": comment}
+    if gates.heard_since_report(case):
+        # The review after the hearing (APL Art 58 ¶1(2)) leads to the decision.
+        return S.DECIDING, {"opinion": comment, "after_hearing": True}
     return None, {"opinion": comment}
 
 
@@ -354,16 +376,19 @@ def _request_hearing(case, by, comment, data):
     notice_on = data.get("hearing_notice_on") or requested
     if notice_on < requested:
         raise ValidationError({"hearing_notice_on": _("The hearing notice follows the request.")})
+    case.hearing_requested_on = requested
     case.hearing_notice_on = notice_on
-    return None, {"requested_on": requested, "hearing_notice_on": notice_on}
+    return None, {"requested_on": requested, "hearing_notice_on": notice_on,
+                  "hearing_earliest": clocks.hearing_earliest(notice_on)}  # fmt: skip
 
 
 def _record_hearing(case, by, comment, data):
     held = _today(data.get("held_on"))
-    earliest = case.hearing_notice_on + timedelta(days=clocks.clock("hearing_notice_days"))
+    earliest = clocks.hearing_earliest(case.hearing_notice_on)
     if held < earliest:
-        raise ValidationError({"held_on": _("A hearing is held at least 7 days after its notice (not before %(day)s).")
-                               % {"day": earliest}})  # fmt: skip
+        raise ValidationError({"held_on": _(
+            "The hearing notice is given %(n)s working days before the hearing (APL Arts 64, 85): not before %(day)s."
+        ) % {"n": clocks.clock("hearing_notice_working_days"), "day": earliest}})  # fmt: skip
     if held > timezone.localdate():
         raise ValidationError({"held_on": _("The date cannot be in the future.")})
     chair = data.get("chair")
@@ -375,7 +400,8 @@ def _record_hearing(case, by, comment, data):
         raise ValidationError({"chair": _("The hearing is chaired by someone who did not investigate the case.")})
     _require_text(data, "record", _("Summarise the hearing record."))
     case.hearing_held_on, case.hearing_chair = held, chair
-    return None, {"held_on": held, "chair": chair.username, "record": data["record"]}
+    excluded = legal_services.exclude_hearing(case, by, held)
+    return None, {"held_on": held, "chair": chair.username, "record": data["record"], "days_excluded": excluded}
 
 
 def _close_window(case, by, comment, data):
@@ -415,6 +441,12 @@ def _decide(case, by, comment, data):
         raise PermissionDenied(_("Your role may not take this action on this case."))
     if gate["legal_review"].applies and not case.events.filter(action="pass_legal_review").exists():
         raise ValidationError({"action": _("Legal review is required before the decision.")})
+    if gates.heard_since_report(case) and not gates.reviewed_after_hearing(case):
+        raise ValidationError(
+            {"action": _("APL Art 58 ¶1(2): after a hearing, the legal review comes before the decision.")}
+        )
+    if report.outcome == Case.Outcome.PENALTY:
+        penalties.check_limitation(case)
     decided = _today(data.get("decided_on"))
     if decided > timezone.localdate() or (case.notice_served_on and decided < case.notice_served_on):
         raise ValidationError({"decided_on": _("The decision date lies between the prior notice and today.")})
@@ -488,8 +520,12 @@ def _close(case, by, comment, data):
 def _transfer(case, by, comment, data):
     to = _require_text(data, "transfer_to", _("Name the authority the case goes to."))
     receipt = _require_text(data, "receipt", _("Give the receipt reference."))
-    if data.get("to_police") and not by.has_role(Role.DIRECTOR):
-        raise PermissionDenied(_("A transfer to the police is decided by the director."))
+    if data.get("to_police"):
+        # 行刑衔接 is a step, not an end: the fund is still recovered and agreement measures continue.
+        raise ValidationError({"to_police": _(
+            "A transfer to the police does not end the case: report it with “Report a transfer to the police” "
+            "(State Council Regulation on transfers of suspected crimes, Arts 5 and 8)."
+        )})  # fmt: skip
     case.transferred_to = to
     case.closed_on = timezone.localdate()
     return None, {"transfer_to": to, "receipt": receipt, "to_police": bool(data.get("to_police"))}
@@ -524,7 +560,16 @@ def _extend(case, by, comment, data):
         fresh = case.discussions.filter(purpose="extension", recorded_at__gt=last.at).exists() if last else False
         if not fresh:
             raise ValidationError({"days": _("A further extension needs a collective discussion recorded first.")})
-    case.decision_due = case.decision_due + timedelta(days=days)
+        first = case.events.filter(action="extend").order_by("at", "pk").first()
+        further = case.extended_days - int(first.payload.get("days") or 0) if first else 0
+        cap = clocks.procedure_rules(case.filed_on).further_extension_max_days
+        if further + days > cap:
+            raise ValidationError({"days": _(
+                "Further extensions after the first add up to at most %(cap)s days (Order No.4, configured in the "
+                "procedure rules); %(left)s days are left."
+            ) % {"cap": cap, "left": max(cap - further, 0)}})  # fmt: skip
+    case.extended_days += days
+    case.decision_due = clocks.case_decision_due(case)
     case.extensions += 1
     return None, {"days": days, "decision_due": case.decision_due}
 
@@ -585,4 +630,5 @@ HANDLERS = {
     "supervise": _supervise,
     "take_over": _take_over,
 }
+HANDLERS.update(legal_services.HANDLERS)
 assert set(HANDLERS) == set(ACTIONS), "every action in the table has a handler"

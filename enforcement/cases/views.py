@@ -34,6 +34,8 @@ from enforcement.cases.procedure import ACTIONS, available_actions
 from enforcement.cases.services import CLOSE_BASES
 from enforcement.documents.models import DocumentKind
 from enforcement.documents.views import document_panel
+from enforcement.legal.models import PaymentPlan
+from enforcement.legal.selectors import applicable, legal_panel
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
 from portal.exports import xlsx_response
 from portal.forms import form_errors_from
@@ -250,6 +252,9 @@ def case_detail_queryset(user):
             Prefetch("evidence", Evidence.objects.select_related("captured_by")),
             Prefetch("payments", Payment.objects.select_related("recorded_by")),
             Prefetch("agreement_actions", AgreementAction.objects.select_related("institution")),
+            "pauses",
+            "police_transfers",
+            Prefetch("payment_plans", PaymentPlan.objects.prefetch_related("instalments")),
         )
     )
 
@@ -293,11 +298,12 @@ class CaseDetailView(ScopedMixin, DetailView):
             show_balances=any(b.due or b.paid for b in balances),
             outstanding=sum((b.outstanding for b in balances), Decimal("0")),
             timeline=[(e, event_label(e.action), payload_summary(e.payload)) for e in case.events.all()],
-            actions=available_actions(case, user, has_perm=object_perm_checker(user, [case])),
+            actions=applicable(available_actions(case, user, has_perm=object_perm_checker(user, [case])), case),
             can_propose_measure=case.institution_id is not None
             and user.has_perm("enforcement.add_agreementaction", case),
             audit_events=AuditEvent.objects.history_of(case),
             **document_panel(case, user),
+            **legal_panel(case, report, today),
         )
         return context
 

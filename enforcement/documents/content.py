@@ -16,6 +16,7 @@ from django.utils import timezone
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases import clocks, gates
 from enforcement.cases.models import Case, CaseEvent, Evidence, ProposedPenalty
+from enforcement.cases.penalties import NO_PENALTY_GROUNDS, NO_PENALTY_TEXT
 from enforcement.documents.models import Document, DocumentKind
 from portal.numerals import cn_date, cn_number, rmb_upper
 from portal.workdays import add_working_days
@@ -29,6 +30,7 @@ TITLES = {
     K.SERVICE_RECEIPT: "送达回证",
     K.AGREEMENT_NOTICE: "协议处理通知书",
     K.FILING_FORM: "立案审批表",
+    K.CRIMINAL_TRANSFER: "涉嫌犯罪案件移送书",
 }
 # The word of the number series: 罚 for decisions (both kinds share one series, so a number is never printed
 # twice), 告 prior notices, 送 service receipts, 协 agreement notices, 立 filing forms.
@@ -39,6 +41,7 @@ KIND_WORDS = {
     K.SERVICE_RECEIPT: "送",
     K.AGREEMENT_NOTICE: "协",
     K.FILING_FORM: "立",
+    K.CRIMINAL_TRANSFER: "移",
 }
 TEMPLATES = {kind: f"enforcement/pdf/{kind.value}.html" for kind in K}
 CASE_KINDS = frozenset(K) - {K.AGREEMENT_NOTICE}
@@ -143,6 +146,8 @@ def penalty_items(report) -> list[Item]:
         kind = p.kind
         if kind == ProposedPenalty.Kind.WARNING:
             items.append(Item("警告"))
+        elif kind == ProposedPenalty.Kind.ORDER_CORRECT:
+            items.append(Item("责令改正违法行为"))
         elif kind == ProposedPenalty.Kind.RETURN_FUNDS:
             items.append(Item("责令退回医保基金", p.amount))
         elif kind == ProposedPenalty.Kind.FINE:
@@ -393,6 +398,24 @@ def build_context(kind: str, obj, *, unit, number: str, issued_on: date, version
             fined=money(fined) if fined else "",
             fined_capitals=rmb_upper(fined),
             has_fine=any(i.label == "罚款" for i in money_items),
+        )
+    if kind == K.NO_PENALTY_DECISION:
+        ground = report.no_penalty_ground if report else ""
+        context.update(
+            ground_text=NO_PENALTY_TEXT.get(ground or "minor"),
+            ground_article=NO_PENALTY_GROUNDS[ground or "minor"].article,
+            orders=[i for i in context["items"]],
+        )
+    if kind == K.CRIMINAL_TRANSFER:
+        transfer = case.police_transfers.exclude(state__in=["reported", "refused"]).order_by("-pk").first()
+        context.update(
+            transfer=transfer,
+            reported_text=cn_date(transfer.reported_on) if transfer else "",
+            approved_text=cn_date(timezone.localdate(transfer.approved_at))
+            if transfer and transfer.approved_at
+            else "",
+            amount=money(case.amount_involved),
+            returned=money(case.return_amount) if case.return_amount else "",
         )
     elif kind == K.SERVICE_RECEIPT:
         decision = current_decision(case)

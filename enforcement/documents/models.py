@@ -21,6 +21,7 @@ class DocumentKind(models.TextChoices):
     SERVICE_RECEIPT = "service_receipt", _("Service receipt")
     AGREEMENT_NOTICE = "agreement_notice", _("Agreement action notice")
     FILING_FORM = "filing_form", _("Filing approval form")
+    CRIMINAL_TRANSFER = "criminal_transfer", _("Transfer of a suspected crime")
 
 
 class Document(ScopedModel):

@@ -82,6 +82,11 @@ def _check_state(kind: str, subject, current_kinds: set[str] | None = None) -> N
         raise InvalidState(_("The case was not decided with a penalty: issue the decision not to impose one."))
     if kind == K.NO_PENALTY_DECISION and case.outcome != Case.Outcome.NO_PENALTY:
         raise InvalidState(_("The case was decided with a penalty: issue the penalty decision."))
+    if (
+        kind == K.CRIMINAL_TRANSFER
+        and not case.police_transfers.filter(state__in=["approved", "handed_over", "accepted", "returned"]).exists()
+    ):
+        raise InvalidState(_("The transfer document is issued once the head approved the transfer to the police."))
     if kind == K.SERVICE_RECEIPT:
         decided = bool(current_kinds & DECISION_KINDS) if current_kinds is not None else current_decision(case)
         if not decided:

@@ -45,6 +45,9 @@ class PenaltyRule(models.Model):
     ban_years = models.PositiveSmallIntegerField(_("ban (years)"), default=0)
     allows_termination = models.BooleanField(_("may lead to agreement termination"), default=False)
     is_fraud = models.BooleanField(_("fraud provision"), default=False)
+    # Orders are not penalties: 责令改正 / 责令退回 stand beside a penalty or a 不予处罚 (Regulation Arts 36–41).
+    orders_correction = models.BooleanField(_("orders correction (责令改正)"), default=False)
+    warning = models.BooleanField(_("provides a warning (警告)"), default=False)
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

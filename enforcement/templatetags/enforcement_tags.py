@@ -15,6 +15,7 @@ STATE_TONES = {
     "archived": "success",
     "transferred": "dark",
     "terminated": "dark",
+    "suspended": "warning",  # the decision clock is paused (issue 14)
 }
 MEASURE_TONES = {
     "proposed": "secondary",

@@ -45,10 +45,13 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "is_active", "certificate_number", "certificate_expires"]
     search_fields = ["username", "full_name", "certificate_number"]
     inlines = [RoleAssignmentInline]
+    # The legal reviewer's qualification (APL Art 58 ¶2) is recorded beside the enforcement certificate.
+    ENFORCEMENT_FIELDS = ["full_name", "phone", "certificate_number", "certificate_expires"]
+    ENFORCEMENT_FIELDS += ["legal_qualification_number", "legal_reviewer_since"]
     actions = [revoke_api_tokens]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        (_("Enforcement"), {"fields": ["full_name", "phone", "certificate_number", "certificate_expires"]}),
+        (_("Enforcement"), {"fields": ENFORCEMENT_FIELDS}),
     ]
 
     def save_model(self, request, obj, form, change):

@@ -135,6 +135,8 @@ def seed_accounts(units: dict[str, OrgUnit]) -> dict[str, User]:
         if certified:
             user.certificate_number = user.certificate_number or f"33010{index:04d}2026"
             user.certificate_expires = user.certificate_expires or expiry
+        if role == Role.LEGAL_REVIEWER:  # APL Art 58 ¶2: the legal-profession qualification (demo number)
+            user.legal_qualification_number = user.legal_qualification_number or f"A2019330100{index:04d}"
         user.save()
         unit = units[unit_code] if unit_code else None
         if not RoleAssignment.objects.filter(user=user, role=role, unit=unit, is_active=True).exists():

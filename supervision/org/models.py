@@ -144,6 +144,11 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     certificate_number = models.CharField(_("enforcement certificate number"), max_length=40, blank=True)
     certificate_expires = models.DateField(_("certificate valid until"), null=True, blank=True)
+    # APL Art 58 ¶2: whoever first does legal review of penalty decisions holds the legal-profession qualification.
+    legal_qualification_number = models.CharField(
+        _("legal-profession qualification certificate number"), max_length=40, blank=True
+    )
+    legal_reviewer_since = models.DateField(_("doing legal review since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -157,6 +162,13 @@ class User(AbstractUser):
         """An officer may investigate only with a certificate valid on the day."""
         on = on or timezone.localdate()
         return bool(self.certificate_number and self.certificate_expires and self.certificate_expires >= on)
+
+    def may_do_legal_review(self) -> bool:
+        """APL Art 58 ¶2 (in force 2021-07-15): a first-time legal reviewer holds the legal-profession
+        qualification; reviewers already doing the work before that day are not first-time."""
+        if self.legal_qualification_number:
+            return True
+        return bool(self.legal_reviewer_since and self.legal_reviewer_since < date(2021, 7, 15))
 
     def has_perm(self, perm, obj=None):
         # Domain actions come from roles held in units (and explicit guardian grants), never from the

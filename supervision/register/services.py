@@ -77,6 +77,11 @@ def institution_transfer(*, institution: Institution, to: OrgUnit, by: User, rea
     return current
 
 
+# Checks another app adds before an agreement is signed: callables(institution=, valid_from=) raising
+# ValidationError (enforcement registers the re-application ban after a termination).
+AGREEMENT_CREATE_CHECKS: list = []
+
+
 @transaction.atomic
 def agreement_create(
     *, by: User, institution: Institution, number: str, valid_from: date, valid_to: date, reason: str = ""
@@ -92,6 +97,8 @@ def agreement_create(
     )
     agreement.full_clean()
     require(by, "supervision.add_agreement", institution)
+    for check in AGREEMENT_CREATE_CHECKS:  # e.g. enforcement's re-application ban after a termination
+        check(institution=institution, valid_from=valid_from)
     overlapping = Agreement.objects.select_for_update().filter(
         institution=institution,
         valid_from__lte=valid_to,

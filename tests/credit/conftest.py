@@ -12,7 +12,7 @@ from enforcement.agreement_actions.services import (
     agreement_action_approve,
     agreement_action_propose,
 )
-from tests.enforcement.conftest import b01_officer2, driver, rules  # noqa: F401 - fixtures reused here
+from tests.enforcement.conftest import b01_officer2, driver, rules, termination_defaults  # noqa: F401
 
 D = Decimal
 
@@ -30,6 +30,8 @@ def measure(cast, b01_agreement):
         institution = institution or b01_agreement.institution
         if kind in ("recover", "refuse_payment", "liquidated_damages"):
             kwargs.setdefault("amount", D("5000"))
+        if kind == "terminate":
+            termination_defaults(kwargs)
         action = agreement_action_propose(by=cast.b01_fund, institution=institution, kind=kind, grounds="违规结算",
                                           **kwargs)  # fmt: skip
         action = agreement_action_approve(action=action, by=cast.b01_chief, comment="同意")

@@ -151,7 +151,11 @@ def test_a_transfer_to_the_police_is_a_veto_but_another_transfer_is_not(driver, 
     driver.act(other, "transfer")
     assert not CreditEvent.objects.exists()
     case = driver.to(driver.open(title="第二案"), "investigating")
-    driver.act(case, "transfer", by=cast.director, to_police=True)
+    # 行刑衔接 is a step (issue 14): the veto comes with the hand-over to the police, and the case stays open.
+    driver.act(case, "decide_police_transfer")
+    assert not CreditEvent.objects.exists()
+    case = driver.act(case, "hand_over_police")
+    assert case.state == "investigating"
     rating = rating_of(b01_institution)
     assert rating.grade == "E" and "移送公安机关" in rating.veto_reason
 

@@ -125,8 +125,11 @@ class CaseDriver:
             items = planned_items if planned_items is not None else (
                 self.standard_items(case) if outcome == "penalty" else []
             )  # fmt: skip
-        return {"outcome": outcome, "findings": "经调查，违规事实清楚，证据确凿。", "penalties": items,
+        data = {"outcome": outcome, "findings": "经调查，违规事实清楚，证据确凿。", "penalties": items,
                 "reasoning": "首次违法，按一般情节裁量。"}  # fmt: skip
+        if outcome == "no_penalty":
+            data["no_penalty_ground"] = "minor"  # APL Art 33(1)
+        return data
 
     # --- actions -----------------------------------------------------------------------------------------
 
@@ -197,11 +200,66 @@ class CaseDriver:
             return {"by": self.director, "comment": "市局督办", "data": {"city_deadline": d.today + timedelta(days=30)}}
         if action == "take_over":
             return {"by": self.director, "comment": "市局提级办理", "data": {"unit": self.org.enf.pk}}
+        return self.legal_args(case, action)
+
+    def legal_args(self, case, action: str) -> dict:
+        """The actions of issue 14: suspension, excluded periods, transfer to the police, appeals, payment plans."""
+        d = self.dates
+        if action == "suspend":
+            return {"by": self.chief, "comment": "当事人下落不明，中止调查", "data": {"suspended_on": d.today}}
+        if action == "resume":
+            return {"by": self.chief, "comment": "中止情形消除，恢复调查", "data": {"resumed_on": d.today}}
+        if action == "record_excluded_period":
+            data = {"kind": "appraisal", "started_on": d.filed + timedelta(days=1),
+                    "ended_on": d.filed + timedelta(days=5)}  # fmt: skip
+            return {"by": self.o1, "comment": "委托司法鉴定", "data": data}
+        if action == "report_police_transfer":
+            data = {"police": "江川市公安局东湖分局", "suspected_offence": "诈骗罪", "reported_on": d.today}
+            return {"by": self.o1, "comment": "涉嫌诈骗，报请移送", "data": data}
+        if action == "decide_police_transfer":
+            return {"by": self.director, "comment": "同意移送", "data": {"approve": True}}
+        if action == "hand_over_police":
+            return {"by": self.o1, "comment": "已移送", "data": {"receipt": "公安受案回执〔2026〕8号"}}
+        if action == "record_police_feedback":
+            return {"by": self.o1, "comment": "公安机关已立案", "data": {"accepted": True, "feedback_on": d.today}}
+        if action == "record_appeal":
+            return {"by": self.o1, "comment": "当事人申请行政复议",
+                    "data": {"kind": "reconsideration", "started_on": d.today}}  # fmt: skip
+        if action == "end_appeal":
+            return {"by": self.o1, "comment": "复议维持", "data": {"ended_on": d.today, "result": "维持"}}
+        if action == "propose_payment_plan":
+            left = case.fine_amount - sum((p.amount for p in case.payments.filter(kind="fine")), D("0"))
+            first = (left / 2).quantize(D("0.01"))
+            plan = [{"due_on": d.today + timedelta(days=30), "amount": first},
+                    {"due_on": d.today + timedelta(days=60), "amount": left - first}]  # fmt: skip
+            data = {"kind": "instalments", "reason": "经营困难，申请分期缴纳罚款", "instalments": plan}
+            return {"by": self.o1, "comment": "当事人申请分期", "data": data}
+        if action == "decide_payment_plan":
+            return {"by": self.chief, "comment": "同意分期", "data": {"approve": True}}
         raise KeyError(action)
+
+    # Steps an action needs first (e.g. a hand-over needs an approved transfer); taken only when missing.
+    PREREQUISITES = {
+        "decide_police_transfer": ("report_police_transfer", "reported"),
+        "hand_over_police": ("decide_police_transfer", "approved"),
+        "record_police_feedback": ("hand_over_police", "handed_over"),
+    }
+
+    def prepare(self, case, action: str) -> None:
+        if action in self.PREREQUISITES:
+            before, state = self.PREREQUISITES[action]
+            if not case.police_transfers.filter(state=state).exists():
+                self.prepare(case, before)
+                self.act(case, before)
+        elif action == "end_appeal" and not case.pauses.filter(kind__in=["reconsideration", "litigation"]).exists():
+            self.act(case, "record_appeal")
+        elif action == "decide_payment_plan" and not case.payment_plans.filter(state="proposed").exists():
+            self.act(case, "propose_payment_plan")
 
     def act(self, case, action: str, *, by=None, comment=None, data=None, **data_overrides) -> Case:
         """Take ``action`` with the driver's defaults; ``by``, ``comment`` and data keys can be overridden
         (``data`` and keyword arguments are merged over the default data; a key set to None drops it)."""
+        self.prepare(case, action)
         defaults = self.args(case, action)
         merged = {**defaults["data"], **(data or {}), **data_overrides}
         return case_act(
@@ -244,7 +302,7 @@ class CaseDriver:
         if items is not None or outcome != "penalty":
             self.plan_report(case, items, outcome)
         exits = {"not_filed": ("filing", "reject_filing"), "transferred": ("investigating", "transfer"),
-                 "terminated": ("investigating", "terminate")}  # fmt: skip
+                 "terminated": ("investigating", "terminate"), "suspended": ("investigating", "suspend")}  # fmt: skip
         if target in exits:
             before, action = exits[target]
             return self.act(self.to(case, before), action)
@@ -264,6 +322,14 @@ class CaseDriver:
 @pytest.fixture
 def driver(org, cast, b01_officer2, rules, b01_institution) -> CaseDriver:
     return CaseDriver(org, cast, b01_officer2, rules, b01_institution)
+
+
+def termination_defaults(kwargs: dict) -> dict:
+    """A termination names its ground and evidence (Order No.2 Art 43, issue 14): a related case's fraud, or the
+    two suspensions in the term."""
+    kwargs.setdefault("termination_ground", "confirmed-fraud" if kwargs.get("case") else "two-suspensions")
+    kwargs.setdefault("evidence", "行政处罚决定书及两次中止协议处理记录")
+    return kwargs
 
 
 def dual_role_user(org, username="b01_chief_officer"):

@@ -138,6 +138,8 @@ def test_chief_does_not_approve_a_termination_twice(cast, client_for, b01_agreem
         grounds="欺诈骗保",
         starts_on=timezone.localdate(),
         case=case,
+        termination_ground="confirmed-fraud",  # a termination names its ground and evidence (issue 14)
+        evidence="行政处罚决定书",
     )
     agreement_action_approve(action=termination, by=cast.b01_chief)
     assert client_for(cast.b01_chief).get(url("detail", termination)).context["can_approve"] is False

@@ -23,6 +23,7 @@ from enforcement.agreement_actions.services import (
 from enforcement.cases.services import InvalidState
 from supervision.org.models import AuditEvent
 from supervision.register.models import Agreement, AgreementStatusChange
+from tests.enforcement.conftest import termination_defaults
 from tests.factories import AgreementFactory
 
 A = AgreementAction
@@ -38,6 +39,8 @@ def today():
 def propose(cast, b01_institution, b01_agreement):
     def make(kind, *, by=None, **kwargs):
         kwargs.setdefault("grounds", "违规结算情节较重")
+        if kind == A.Kind.TERMINATE:
+            termination_defaults(kwargs)
         return agreement_action_propose(by=by or cast.b01_fund, institution=b01_institution, kind=kind, **kwargs)
 
     return make

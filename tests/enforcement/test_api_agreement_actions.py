@@ -11,6 +11,7 @@ from django.utils import timezone
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.agreement_actions.services import agreement_action_approve, agreement_action_propose
 from supervision.register.models import Agreement
+from tests.enforcement.conftest import termination_defaults
 from tests.factories import AgreementActionFactory, AgreementFactory, CaseFactory, InstitutionFactory
 
 API = "/api/v1/agreement-actions/"
@@ -23,6 +24,8 @@ def in_days(days: int):
 
 def propose(user, institution, kind="interview", **kwargs) -> AgreementAction:
     kwargs.setdefault("grounds", "多次违规收费")
+    if kind == "terminate":
+        termination_defaults(kwargs)
     return agreement_action_propose(by=user, institution=institution, kind=kind, **kwargs)
 
 

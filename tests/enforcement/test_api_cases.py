@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from enforcement.cases import clocks
 from enforcement.cases.models import Case, CaseOfficer
 from enforcement.cases.procedure import available_actions
 from enforcement.cases.services import case_act, case_open
@@ -448,7 +449,7 @@ def test_a_case_from_opening_to_closing_through_the_api(cast, api_for, b01_insti
                 officers=[cast.b01_officer.pk, officer2.pk], lead_officer=cast.b01_officer.pk,
                 filed_on=str(ago(35)))  # fmt: skip
     assert body["officers"] == [cast.b01_officer.pk, officer2.pk]
-    assert body["decision_due"] == (ago(35) + timedelta(days=90)).isoformat()
+    assert body["decision_due"] == clocks.decision_due(ago(35)).isoformat()  # a rest day rolls forward
 
     # Returned funds 60,000 + a 1× fine under Art 38 (60,000–120,000): 120,000 ≥ 100,000 needs legal review;
     # the fine is below the hearing threshold, so there is no hearing right.

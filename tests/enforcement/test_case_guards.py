@@ -103,7 +103,8 @@ def test_chief_who_submitted_the_report_may_not_decide_on_it(driver, org, cast):
 
 
 def test_legal_reviewer_assigned_as_officer_may_not_pass_legal_review(driver, org, cast):
-    reviewer = certified_user("legal_officer", [("legal_reviewer", org.city), ("officer", org.b01)], "CERT-L-1")
+    reviewer = certified_user("legal_officer", [("legal_reviewer", org.city), ("officer", org.b01)], "CERT-L-1",
+                              legal_qualification_number="A2020000001")  # fmt: skip
     case = driver.act(driver.open(), "approve_filing", data={"officers": [driver.o1.pk, reviewer.pk]})
     case = driver.to(case, "legal_review")
     with pytest.raises(PermissionDenied):
@@ -121,7 +122,7 @@ def test_hearing_chaired_by_an_investigator_is_refused(driver, cast):
     with pytest.raises(ValidationError):
         driver.act(case, "record_hearing", chair=None)
     case = driver.act(case, "record_hearing", chair=cast.enf_chief)
-    assert case.state == "deciding"
+    assert case.state == "legal_review"  # APL Art 58 ¶1(2): legal review after the hearing
     assert case.hearing_chair == cast.enf_chief
 
 

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from enforcement.cases.models import Case, Report
 from enforcement.cases.penalties import check_items, describe_range
+from enforcement.rules.models import PenaltyRule
 
 D = Decimal
 CENT = D("0.01")
@@ -104,8 +105,15 @@ def test_fine_needs_a_rule_and_a_positive_amount(rules, org_case):
     assert "positive amount" in errors_of(org_case, [fine(rules["R39"], "0")])[0]
 
 
-def test_warning_needs_no_rule(org_case):
-    check_items(org_case, "penalty", [{"kind": "warning"}])
+def test_warning_needs_a_rule_that_gives_one_regulation_arts_36_44(rules, org_case):
+    """Issue 14 item 5: a penalty kind needs a basis in the rule table; the Regulation (Arts 36–44) gives no
+    warning, so a warning needs a rule that provides one. (Replaces a test that accepted a warning without a
+    rule.)"""
+    assert "name the article" in errors_of(org_case, [{"kind": "warning"}])[0]
+    assert "provides no warning" in errors_of(org_case, [{"kind": "warning", "rule": rules["R38"]}])[0]
+    local = PenaltyRule.objects.create(code="L1", article="地方", title="地方规定警告", subject="institution",
+                                       warning=True)  # fmt: skip
+    check_items(org_case, "penalty", [{"kind": "warning", "rule": local}])
 
 
 # --- Suspension, return, confiscation, ban, termination -------------------------------------------------
@@ -128,13 +136,17 @@ def test_rule_without_suspension_refuses_one(rules, org_case):
 
 
 def test_return_of_funds_up_to_the_amount_involved(rules, org_case):
-    check_items(org_case, "penalty", [{"kind": "return_funds", "rule": rules["R38"], "amount": D("10000")}])
-    [message] = errors_of(org_case, [{"kind": "return_funds", "rule": rules["R38"], "amount": D("10000.01")}])
+    # An order to return is not a penalty (Regulation Art 38): it stands with a no-penalty decision.
+    check_items(org_case, "no_penalty", [{"kind": "return_funds", "rule": rules["R38"], "amount": D("10000")}])
+    [message] = errors_of(
+        org_case, [{"kind": "return_funds", "rule": rules["R38"], "amount": D("10000.01")}], outcome="no_penalty"
+    )
     assert "more than the amount involved (10,000.00 CNY)" in message
 
 
 def test_rule_that_orders_no_return(rules, org_case):
-    [message] = errors_of(org_case, [{"kind": "return_funds", "rule": rules["R39"], "amount": D("100")}])
+    [message] = errors_of(org_case, [{"kind": "return_funds", "rule": rules["R39"], "amount": D("100")}],
+                          outcome="no_penalty")  # fmt: skip
     assert "does not order funds returned" in message
 
 
@@ -167,13 +179,15 @@ def test_every_bad_item_is_reported(rules, org_case):
     messages = errors_of(org_case, [
         fine(rules["R38"], "1"), {"kind": "warning"}, {"kind": "suspension", "rule": rules["R38"], "months": 1},
     ])  # fmt: skip
-    assert [m.split(":")[0] for m in messages] == ["Item 1 (Fine)", "Item 3 (Department service suspension)"]
+    assert [m.split(":")[0] for m in messages] == [
+        "Item 1 (Fine)", "Item 2 (Warning)", "Item 3 (Department service suspension)"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("outcome", ["no_penalty", "transfer"])
 def test_outcome_without_penalty_has_no_items(rules, org_case, outcome):
     [message] = errors_of(org_case, [fine(rules["R38"], "10000")], outcome=outcome)
-    assert "Only a penalty outcome has penalty items" in message
+    assert "Without a penalty only orders may be given" in message
     check_items(org_case, outcome, [])
 
 

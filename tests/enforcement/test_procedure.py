@@ -17,7 +17,8 @@ D = Decimal
 
 PAIRS = [(name, state) for name, action in ACTIONS.items() for state in sorted(action.sources)]
 # Where the table leaves the target to the service: the driver's standard report needs legal review.
-TARGETS = {("approve_report", "reviewing"): "legal_review"}
+# A suspended case resumes in the state it was suspended in (the driver suspends in investigating).
+TARGETS = {("approve_report", "reviewing"): "legal_review", ("resume", "suspended"): "investigating"}
 
 
 def test_every_action_has_a_source_state_and_the_table_pairs_are_all_parametrised():
@@ -295,14 +296,16 @@ def test_transfer_needs_authority_and_receipt(driver):
         assert missing in info.value.message_dict
 
 
-def test_transfer_to_police_requires_the_director(driver, cast):
+def test_transfer_action_refuses_the_police_the_transfer_is_a_step_state_council_transfer_regulation(driver, cast):
+    """Issue 14 item 3 (State Council Regulation on transfers of suspected crimes, Arts 5 and 8): ``transfer``
+    ends the case, so it no longer takes the police; ``report_police_transfer`` keeps the case open. (This test
+    replaced one that let the director end a case by transferring it to the police.)"""
     case = driver.case_in("investigating")
-    with pytest.raises(PermissionDenied):
-        driver.act(case, "transfer", to_police=True, transfer_to="江川市公安局")
+    with pytest.raises(ValidationError) as info:
+        driver.act(case, "transfer", by=cast.director, to_police=True, transfer_to="江川市公安局")
+    assert "to_police" in info.value.message_dict
     assert Case.objects.get(pk=case.pk).state == "investigating"
-    case = driver.act(case, "transfer", by=cast.director, to_police=True, transfer_to="江川市公安局")
-    assert case.state == "transferred"
-    assert case.events.get(action="transfer").payload["to_police"] is True
+    assert ACTIONS["decide_police_transfer"].roles == {"director"}
 
 
 def test_supervise_sets_a_city_deadline(driver, cast):

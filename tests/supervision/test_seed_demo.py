@@ -211,3 +211,20 @@ def test_second_run_adds_no_leads_draws_or_inspections(seeded):
     before = {m.__name__: m.objects.count() for m in models}
     call_command("seed_demo", stdout=StringIO())
     assert {m.__name__: m.objects.count() for m in models} == before
+
+
+def test_issue_14_demo_cases(seeded):
+    """A case transferred to the police that is still collecting, a suspended case whose decision clock is paused,
+    and a decision not to penalise with an order to return funds (APL Art 33, Regulation Art 38), per branch."""
+    from enforcement.cases.models import Case
+
+    for code in ("B01", "B02", "B03"):
+        branch = Case.objects.filter(jurisdiction__code=code)
+        police = branch.get(title__endswith="虚假就医骗取医保基金案")
+        transfer = police.police_transfers.get()
+        assert (police.state, transfer.state, police.closed_on) == ("executing", "accepted", None)
+        assert police.payments.filter(kind="return_funds").exists()
+        suspended = branch.get(title__endswith="超标准收费（中止）案")
+        assert suspended.state == "suspended" and suspended.pauses.filter(ended_on__isnull=True).exists()
+        no_penalty = branch.get(title__endswith="分解项目收费（不予处罚）案")
+        assert (no_penalty.outcome, no_penalty.fine_amount, no_penalty.return_amount) == ("no_penalty", 0, 6800)
