@@ -132,6 +132,26 @@ def pytest_fixture_setup(fixturedef, request):
         shared_db.before_test_transaction(request)
 
 
+# Modules whose tests share slow module-level data: under xdist all of a module's tests go to one worker, which
+# writes the data once (the other tests are spread one by one as usual). --dist loadgroup with xdist_group marks
+# would do this, but groups nothing under pytest 9.2 (pytest-dev/pytest-xdist#1386).
+ONE_WORKER_MODULES = {"tests/supervision/test_seed_demo.py", "tests/supervision/test_bench_seed.py"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return Scheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def _shared_layers(django_db_setup, django_db_blocker):
     yield shared_db.STACK

@@ -30,10 +30,8 @@ SCALE = 0.002  # 20 institutions, 400 leads, 100 inspections, 60 cases, ~100 use
 
 
 # Seeded once per module (tests/shared_db.py), inside a transaction rolled back at the module's end; each test
-# runs in a savepoint of it. Under xdist the module's tests go to one worker (--dist loadgroup), which seeds once.
-pytestmark = pytest.mark.xdist_group("bench_seed")
-
-
+# runs in a savepoint of it. Under xdist the module's tests go to one worker (ONE_WORKER_MODULES in
+# tests/conftest.py), which seeds once.
 @shared_fixture(base=False)
 def seeded_bench():
     call_command("seed_demo", "--bench", "--bench-scale", str(SCALE), stdout=StringIO())

@@ -49,10 +49,8 @@ CERTIFIED = {name for name, (_unit, role) in ACCOUNTS.items() if role == "office
 
 
 # Seeded once per module (tests/shared_db.py), inside a transaction rolled back at the module's end; each test
-# runs in a savepoint of it. Under xdist the module's tests go to one worker (--dist loadgroup), which seeds once.
-pytestmark = pytest.mark.xdist_group("seed_demo")
-
-
+# runs in a savepoint of it. Under xdist the module's tests go to one worker (ONE_WORKER_MODULES in
+# tests/conftest.py), which seeds once.
 @shared_fixture(base=False)
 def seeded_demo():
     call_command("seed_demo", stdout=StringIO())
