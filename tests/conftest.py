@@ -3,6 +3,10 @@
 CITY ─┬─ ENF, MON, FUND (divisions: city-wide)
       ├─ B01 ── B01S
       └─ B02 ── B02S
+
+Both are written once per test database and shared by the tests that use them, each test in a savepoint rolled
+back at its end (tests/shared_db.py); ``org`` and ``cast`` hand each test fresh instances read back from it.
+Slow data of one module is shared the same way with ``tests.shared_db.shared_fixture``.
 """
 
 from dataclasses import dataclass

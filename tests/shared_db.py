@@ -32,7 +32,6 @@ class Spec:
 
     key: tuple
     build: Callable[[dict], object]
-    needs_base: bool = False
 
 
 @dataclass
@@ -45,7 +44,7 @@ class Layer:
 @dataclass
 class Stack:
     layers: list[Layer] = field(default_factory=list)
-    builds: int = 0  # how many layers were built (a figure for tuning, see ``summary``)
+    builds: int = 0  # how many layers were written in this process (about 20 per worker for the whole suite)
 
     def value(self, key):
         for layer in self.layers:
@@ -121,7 +120,7 @@ def wanted_layers(request) -> list[Spec]:
         wanted.append(Spec(BASE, lambda below: BASE_DATA.build()))
     module = request.node.module.__name__
     for name, _defined_in, needs_base, builder in shared:
-        wanted.append(Spec((name, module), _module_builder(builder, needs_base), needs_base))
+        wanted.append(Spec((name, module), _module_builder(builder, needs_base)))
     return wanted
 
 
