@@ -3,6 +3,10 @@
 CITY ─┬─ ENF, MON, FUND (divisions: city-wide)
       ├─ B01 ── B01S
       └─ B02 ── B02S
+
+Both are written once per test database and shared by the tests that use them, each test in a savepoint rolled
+back at its end (tests/shared_db.py); ``org`` and ``cast`` hand each test fresh instances read back from it.
+Slow data of one module is shared the same way with ``tests.shared_db.shared_fixture``.
 """
 
 from dataclasses import dataclass
@@ -12,6 +16,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from supervision.org.models import OrgUnit
+from supervision.models import OrgUnit, User
+from tests import shared_db
 from tests.factories import AgreementFactory, InstitutionFactory, OrgUnitFactory, UserFactory, is_postgres
 
 
@@ -27,8 +33,7 @@ class Org:
     b02s: OrgUnit
 
 
-@pytest.fixture
-def org(db) -> Org:
+def build_org() -> Org:
     city = OrgUnitFactory(code="CITY", name="市医疗保障局", kind=OrgUnit.Kind.CITY)
     enf = OrgUnitFactory(code="ENF", name="监督执法局", kind=OrgUnit.Kind.DIVISION, parent=city)
     mon = OrgUnitFactory(code="MON", name="监测中心", kind=OrgUnit.Kind.DIVISION, parent=city)
@@ -38,6 +43,20 @@ def org(db) -> Org:
     b02 = OrgUnitFactory(code="B02", name="西山分局", kind=OrgUnit.Kind.BRANCH, parent=city)
     b02s = OrgUnitFactory(code="B02S", name="西山分中心", kind=OrgUnit.Kind.SUBCENTRE, parent=b02)
     return Org(city, enf, mon, fund, b01, b01s, b02, b02s)
+
+
+@pytest.fixture
+def org(db) -> Org:
+    """The org tree: written once and shared (tests/shared_db.py); each test gets fresh instances of it."""
+    ids = shared_db.base_ids()
+    if ids is None:  # a transactional test: written inside the test
+        return build_org()
+    return _load_org(ids)
+
+
+def _load_org(ids) -> Org:
+    units = OrgUnit.objects.in_bulk(ids["org"].values())
+    return Org(**{name: units[pk] for name, pk in ids["org"].items()})
 
 
 CERT = {"certificate_number": "CERT-0001", "certificate_expires": date(2099, 12, 31)}
@@ -53,8 +72,7 @@ class Cast(dict):
             raise AttributeError(name) from exc
 
 
-@pytest.fixture
-def cast(org) -> Cast:
+def build_cast(org) -> Cast:
     spec = {
         "director": [("director", org.city)],
         "legal": [("legal_reviewer", org.city)],
@@ -81,6 +99,71 @@ def cast(org) -> Cast:
     users["admin"].is_superuser = users["admin"].is_staff = True
     users["admin"].save()
     return users
+
+
+@pytest.fixture
+def cast(org) -> Cast:
+    """One user per role: written once with the org tree and shared; each test gets fresh instances."""
+    ids = shared_db.base_ids()
+    if ids is None:  # a transactional test: written inside the test
+        return build_cast(org)
+    return _load_cast(ids)
+
+
+def _load_cast(ids) -> Cast:
+    users = User.objects.in_bulk(ids["cast"].values())
+    return Cast({name: users[pk] for name, pk in ids["cast"].items()})
+
+
+def _build_base() -> dict:
+    org = build_org()
+    cast = build_cast(org)
+    return {
+        "org": {name: unit.pk for name, unit in vars(org).items()},
+        "cast": {name: user.pk for name, user in cast.items()},
+    }
+
+
+def _load_base(ids) -> tuple[Org, Cast]:
+    return _load_org(ids), _load_cast(ids)
+
+
+shared_db.BASE_DATA.build = _build_base
+shared_db.BASE_DATA.load = _load_base
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef, request):
+    # Open the shared layers this test uses (and roll back the others) before its own transaction starts.
+    if fixturedef.argname == "_django_db_helper":
+        shared_db.before_test_transaction(request)
+
+
+# Modules whose tests share slow module-level data: under xdist all of a module's tests go to one worker, which
+# writes the data once (the other tests are spread one by one as usual). --dist loadgroup with xdist_group marks
+# would do this, but groups nothing under pytest 9.2 (pytest-dev/pytest-xdist#1386).
+ONE_WORKER_MODULES = {"tests/supervision/test_seed_demo.py", "tests/supervision/test_bench_seed.py"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return Scheduling(config, log)
+
+
+@pytest.fixture(scope="session")
+def _shared_layers(django_db_setup, django_db_blocker):
+    yield shared_db.STACK
+    with django_db_blocker.unblock():
+        shared_db.STACK.close()
 
 
 @pytest.fixture

@@ -62,6 +62,30 @@ class Route:
     method: str = "get"
     fixed: int | None = None  # same status for everybody (e.g. 405 for GET on a POST-only route)
     ok_for: tuple = ()  # (username, status) pairs where a permitted user gets another status than ``ok``
+    post: "Post | None" = None  # a route that also takes a POST (forms, API create and action endpoints)
+
+
+@dataclass(frozen=True)
+class Post:
+    """What a bare POST (no fields) answers on a route that takes one, tried in scope, out of scope and on an id
+    that does not exist (answered like out of scope).
+
+    Those who may not open the route at all (``Route.roles``) get 403 first. Then those whose role may not take
+    the step anywhere get 403 and those who may, 404 out of scope (the record's scope is looked at only for
+    them). ``scope_first`` routes answer 404 out of scope to everybody who may open the route, and then 403 to
+    a wrong role (the contract's order for cases/{id}/actions/). A permitted user in scope gets ``ok``.
+    """
+
+    roles: frozenset | None = None  # who may POST; None: the route's own roles
+    ok: int = 200
+    anon: int | None = None
+    fixed: int | None = None
+    ok_for: tuple = ()
+    scope_first: bool = False
+
+
+def p(roles=None, **kwargs) -> Post:
+    return Post(roles=None if roles is None else frozenset(roles), **kwargs)
 
 
 def r(roles, **kwargs) -> Route:
@@ -71,31 +95,31 @@ def r(roles, **kwargs) -> Route:
 ROUTES: dict[str, Route] = {
     # Pages
     "home": r(EVERYONE, ok_for=(("supervisor", 302),)),  # a supervisor is sent to their own portal (issue 6)
-    "login": r(EVERYONE, ok=302, anon=200),  # signed-in users are sent on to the home page
-    "logout": Route(fixed=405),  # POST only
-    "password_change": r(EVERYONE),
+    "login": r(EVERYONE, ok=302, anon=200, post=p(ok=302, anon=200)),  # signed-in users are sent on to the home page
+    "logout": Route(fixed=405, post=p(fixed=302)),  # POST only
+    "password_change": r(EVERYONE, post=p()),
     "password_change_done": r(EVERYONE),
-    "set_language": Route(fixed=302),  # GET just redirects back
+    "set_language": Route(fixed=302, post=p(fixed=302)),  # GET just redirects back
     "javascript-catalog": Route(fixed=200),
     "supervision:orgunit-list": r(STAFF | {"admin"}),
     "supervision:institution-list": r(STAFF),
     "supervision:institution-export": r(STAFF),
-    "supervision:institution-create": r(CHANGERS),
+    "supervision:institution-create": r(CHANGERS, post=p()),
     "supervision:institution-detail": r(STAFF, obj="institution"),
-    "supervision:institution-update": r(CHANGERS, obj="institution"),
-    "supervision:institution-transfer": r(CHANGERS, obj="institution"),
-    "supervision:agreement-create": r(CHANGERS, obj="institution"),
+    "supervision:institution-update": r(CHANGERS, obj="institution", post=p()),
+    "supervision:institution-transfer": r(CHANGERS, obj="institution", post=p()),
+    "supervision:agreement-create": r(CHANGERS, obj="institution", post=p()),
     "supervision:agreement-list": r(STAFF),
     "supervision:agreement-detail": r(STAFF, obj="agreement"),
     # --- Enforcement pages (enforcement/urls.py) ---
     "enforcement:case-list": r(STAFF),
     "enforcement:case-export": r(STAFF),
-    "enforcement:case-create": r(OFFICERS),
+    "enforcement:case-create": r(OFFICERS, post=p()),
     "enforcement:case-detail": r(STAFF, obj="case"),
     # GET of one action's page; the sweep fills <action> with approve_filing (its cases are in filing).
     "enforcement:case-act": r(CHIEFS, obj="case"),
     "enforcement:agreementaction-list": r(STAFF),
-    "enforcement:agreementaction-create": r(OFFICERS | CHIEFS | FUND_OFFICERS),
+    "enforcement:agreementaction-create": r(OFFICERS | CHIEFS | FUND_OFFICERS, post=p()),
     "enforcement:agreementaction-detail": r(STAFF, obj="agreementaction"),
     # POST-only steps, swept with a bare POST: whoever may take the step is sent back to the measure's page
     # (302: done, or refused with a message for the state or a missing reason); others 403, out of scope 404.
@@ -107,16 +131,18 @@ ROUTES: dict[str, Route] = {
     # --- Documents (issue 4; enforcement/documents_views.py) ---
     # "casedocument"/"actiondocument": a document under its case/measure, in and out of scope. Issuing is
     # POST-only: a GET is 405 for whoever may issue there (fund officers are refused per kind by the service).
-    "enforcement:case-document-issue": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="case", ok=405),
+    "enforcement:case-document-issue": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="case", ok=405, post=p(ok=302)),
     "enforcement:case-document-draft": r(STAFF, obj="case"),  # <kind> is filing_form
     "enforcement:case-document-preview": r(STAFF, obj="casedocument"),
     "enforcement:case-document-download": r(STAFF, obj="casedocument"),
-    "enforcement:agreementaction-document-issue": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="agreementaction", ok=405),
+    "enforcement:agreementaction-document-issue": r(
+        OFFICERS | CHIEFS | FUND_OFFICERS, obj="agreementaction", ok=405, post=p(ok=302)
+    ),
     "enforcement:agreementaction-document-draft": r(STAFF, obj="agreementaction"),  # <kind> is agreement_notice
     "enforcement:agreementaction-document-preview": r(STAFF, obj="actiondocument"),
     "enforcement:agreementaction-document-download": r(STAFF, obj="actiondocument"),
     "enforcement:document-list": r(STAFF),
-    "enforcement:document-print": r(CHIEFS, ok=405),  # POST only
+    "enforcement:document-print": r(CHIEFS, ok=405, post=p(ok=302)),  # POST only
     "enforcement:printbatch-detail": r(CHIEFS, obj="printbatch"),
     "enforcement:printbatch-status": r(CHIEFS, obj="printbatch"),
     "enforcement:printbatch-download": r(CHIEFS, obj="printbatch"),
@@ -124,7 +150,7 @@ ROUTES: dict[str, Route] = {
     # --- Leads, imports, inspections and random draws (issue 5) ---
     "supervision:lead-list": r(STAFF),
     "supervision:lead-export": r(STAFF),
-    "supervision:lead-create": r(OFFICERS | CHIEFS | ANALYSTS),
+    "supervision:lead-create": r(OFFICERS | CHIEFS | ANALYSTS, post=p()),
     "supervision:lead-detail": r(STAFF, obj="lead"),
     # POST-only steps, swept with a bare POST on a confirmed lead: whoever may take the step is sent back to the
     # lead's page (302, refused with a message for the state); others 403, out of scope 404.
@@ -133,11 +159,11 @@ ROUTES: dict[str, Route] = {
     "supervision:lead-dismiss": r(CHIEFS, obj="lead", method="post", ok=302),
     "supervision:lead-confirm": r(CHIEFS, obj="lead", method="post", ok=302),
     "supervision:leadimport-list": r(STAFF),
-    "supervision:leadimport-create": r(CHIEFS | ANALYSTS),
+    "supervision:leadimport-create": r(CHIEFS | ANALYSTS, post=p()),
     "supervision:leadimport-detail": r(STAFF, obj="importbatch"),
     "supervision:leadimport-progress": r(STAFF, obj="importbatch"),
     "supervision:inspection-list": r(STAFF),
-    "supervision:inspection-create": r(OFFICERS | CHIEFS),
+    "supervision:inspection-create": r(OFFICERS | CHIEFS, post=p()),
     "supervision:inspection-detail": r(STAFF, obj="inspection"),
     "supervision:inspection-start": r(OFFICERS | CHIEFS, obj="inspection", method="post", ok=302),
     "supervision:finding-create": r(OFFICERS | CHIEFS, obj="inspection", method="post", ok=302),
@@ -146,21 +172,21 @@ ROUTES: dict[str, Route] = {
     "supervision:inspection-cancel": r(CHIEFS, obj="inspection", method="post", ok=302),
     "supervision:finding-evidence": r(STAFF, obj="finding"),
     "supervision:randomdraw-list": r(STAFF),
-    "supervision:randomdraw-create": r(DRAWERS),
+    "supervision:randomdraw-create": r(DRAWERS, post=p()),
     "supervision:randomdraw-detail": r(STAFF, obj="randomdraw"),
     "supervision:randomdraw-verify": r(STAFF, obj="randomdraw"),
     "supervision:randomdraw-publish": r(DRAWERS, obj="randomdraw", method="post", ok=302),
     # Follow-ups of confirmed leads and of findings (enforcement/leads_views.py): the sweep's leads are confirmed
     # and its findings belong to started inspections.
-    "enforcement:lead-open-case": r(OFFICERS, obj="lead"),
-    "enforcement:lead-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="lead"),
-    "enforcement:finding-open-case": r(OFFICERS, obj="finding"),
-    "enforcement:finding-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="finding"),
+    "enforcement:lead-open-case": r(OFFICERS, obj="lead", post=p()),
+    "enforcement:lead-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="lead", post=p()),
+    "enforcement:finding-open-case": r(OFFICERS, obj="finding", post=p()),
+    "enforcement:finding-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, obj="finding", post=p()),
     # --- end of issue 5 pages ---
     # --- Supervisors, reports, rewards, public pages (issue 6) ---
     # The supervisor's own portal: staff get 403; "report" objects: B01's is the supervisor's own, B02's another's.
     "supervision:my-reports": r({"supervisor"}),
-    "supervision:my-report-create": r({"supervisor"}),  # the sweep's supervisor holds an active appointment
+    "supervision:my-report-create": r({"supervisor"}, post=p()),  # the sweep's supervisor holds an active appointment
     "supervision:my-report-detail": r({"supervisor"}, obj="report"),
     "supervision:my-report-attachment": r({"supervisor"}, obj="reportattachment"),
     "supervision:report-list": r(STAFF),
@@ -169,7 +195,7 @@ ROUTES: dict[str, Route] = {
     "supervision:report-close": r(CHIEFS, obj="report", method="post", ok=302),  # bare POST: message
     "supervision:report-attachment": r(STAFF, obj="reportattachment"),
     "enforcement:reward-list": r(STAFF),
-    "enforcement:reward-create": r(OFFICERS | CHIEFS),
+    "enforcement:reward-create": r(OFFICERS | CHIEFS, post=p()),
     "enforcement:reward-detail": r(STAFF, obj="reward"),
     "enforcement:reward-approve": r(CHIEFS, obj="reward", method="post", ok=302),
     "enforcement:reward-reject": r(CHIEFS, obj="reward", method="post", ok=302),
@@ -177,8 +203,8 @@ ROUTES: dict[str, Route] = {
     # Public pages: everybody, signed in or not.
     "public:index": r(EVERYONE, anon=200),
     "public:case-detail": r(EVERYONE, anon=200, obj="disclosure"),
-    "public:report": r(EVERYONE, anon=200),
-    "public:report-track": r(EVERYONE, anon=200),
+    "public:report": r(EVERYONE, anon=200, post=p(anon=200)),
+    "public:report-track": r(EVERYONE, anon=200, post=p(anon=200)),
     # --- end of issue 6 pages ---
     # --- Credit evaluation (issue 7; credit/urls.py, credit/public_urls.py) ---
     "credit:rating-list": r(STAFF),
@@ -188,16 +214,16 @@ ROUTES: dict[str, Route] = {
     # refused with a message for a missing choice or the state); others 403, out of scope 404.
     "credit:rating-self-correction": r(CHIEFS, obj="creditrating", method="post", ok=302),
     "credit:scheme-list": r(STAFF),
-    "credit:settlement-import": r(CHIEFS | FUND_OFFICERS),
+    "credit:settlement-import": r(CHIEFS | FUND_OFFICERS, post=p()),
     "credit:repair-list": r(STAFF),
-    "credit:repair-create": r(OFFICERS | CHIEFS | FUND_OFFICERS),
+    "credit:repair-create": r(OFFICERS | CHIEFS | FUND_OFFICERS, post=p()),
     "credit:repair-detail": r(STAFF, obj="repairapplication"),
     "credit:repair-approve": r(CHIEFS, obj="repairapplication", method="post", ok=302),
     "credit:repair-refuse": r(CHIEFS, obj="repairapplication", method="post", ok=302),
     "credit:assessment-list": r(STAFF),
-    "credit:assessment-create": r(CHIEFS | FUND_OFFICERS),
+    "credit:assessment-create": r(CHIEFS | FUND_OFFICERS, post=p()),
     "credit:assessment-detail": r(STAFF, obj="assessment"),
-    "credit:assessment-update": r(CHIEFS | FUND_OFFICERS, obj="assessment"),
+    "credit:assessment-update": r(CHIEFS | FUND_OFFICERS, obj="assessment", post=p()),
     "credit_public:grade-e": r(EVERYONE, anon=200),
     # Revoking an applied agreement measure (issue 7: its credit events are reversed).
     "enforcement:agreementaction-revoke": r(CHIEFS | {"director"}, obj="agreementaction", method="post", ok=302),
@@ -234,65 +260,67 @@ ROUTES: dict[str, Route] = {
     "enforcement:recovery-settle": r(CHIEFS | FUND_OFFICERS, obj="recoveryentry", method="post", ok=302),
     # --- end of issue 17 pages ---
     # API
-    "api-token": Route(fixed=405, api=True),  # POST only
+    "api-token": Route(fixed=405, api=True, post=p(fixed=400)),  # POST only
     # Schema and docs need a signed-in user (issue 13): anonymous 401 (schema) or the login page (docs).
     "api-schema": r(EVERYONE, api=True),
     "api-docs": r(EVERYONE),
     "api-root": r(EVERYONE, api=True),
     "orgunit-list": r(STAFF | {"admin"}, api=True),
     "orgunit-detail": r(STAFF | {"admin"}, api=True, obj="orgunit"),
-    "institution-list": r(STAFF | {"supervisor"}, api=True),
+    "institution-list": r(STAFF | {"supervisor"}, api=True, post=p(CHANGERS, ok=400)),
     "institution-detail": r(STAFF | {"supervisor"}, api=True, obj="institution"),
-    "agreement-list": r(STAFF, api=True),
+    "agreement-list": r(STAFF, api=True, post=p(CHANGERS, ok=400)),
     "agreement-detail": r(STAFF, api=True, obj="agreement"),
     # Enforcement API (enforcement/api.py). Supervisors, the administrator and users without a role get 403.
-    "case-list": r(STAFF, api=True),
+    "case-list": r(STAFF, api=True, post=p(OFFICERS, ok=400)),
     "case-detail": r(STAFF, api=True, obj="case"),
     "case-actions": r(STAFF, api=True, obj="case"),  # GET lists the caller's available actions; POST acts
     "case-events": r(STAFF, api=True, obj="case"),
-    "agreementaction-list": r(STAFF, api=True),
+    "agreementaction-list": r(STAFF, api=True, post=p(OFFICERS | CHIEFS | FUND_OFFICERS, ok=400)),
     "agreementaction-detail": r(STAFF, api=True, obj="agreementaction"),
     # POST only: a GET is 405 once the caller may read the record (out of scope or absent is still 404).
-    "agreementaction-approve": r(STAFF, api=True, obj="agreementaction", ok=405),
-    "agreementaction-reject": r(STAFF, api=True, obj="agreementaction", ok=405),
-    "agreementaction-apply": r(STAFF, api=True, obj="agreementaction", ok=405),
-    "agreementaction-revoke": r(STAFF, api=True, obj="agreementaction", ok=405),  # issue 7
+    "agreementaction-approve": r(STAFF, api=True, obj="agreementaction", ok=405, post=p(CHIEFS | {"director"}, ok=200)),
+    "agreementaction-reject": r(STAFF, api=True, obj="agreementaction", ok=405, post=p(CHIEFS | {"director"}, ok=400)),
+    "agreementaction-apply": r(STAFF, api=True, obj="agreementaction", ok=405, post=p(CHIEFS | FUND_OFFICERS, ok=409)),
+    "agreementaction-revoke": r(
+        STAFF, api=True, obj="agreementaction", ok=405, post=p(CHIEFS | {"director"}, ok=409)
+    ),  # issue 7
     # Leads, inspections and random draws (supervision/leads_api.py, inspections_api.py). POST-only actions answer
     # a GET with 405 once the caller may read the record.
-    "lead-list": r(STAFF, api=True),
+    "lead-list": r(STAFF, api=True, post=p(OFFICERS | CHIEFS | ANALYSTS, ok=400)),
     "lead-detail": r(STAFF, api=True, obj="lead"),
-    "lead-dispatch": r(STAFF, api=True, obj="lead", ok=405),
-    "lead-start-verification": r(STAFF, api=True, obj="lead", ok=405),
-    "lead-dismiss": r(STAFF, api=True, obj="lead", ok=405),
-    "lead-confirm": r(STAFF, api=True, obj="lead", ok=405),
-    "lead-import": r(STAFF, api=True, ok=405),
+    "lead-dispatch": r(STAFF, api=True, obj="lead", ok=405, post=p(CHIEFS | ANALYSTS, ok=409)),
+    "lead-start-verification": r(STAFF, api=True, obj="lead", ok=405, post=p(OFFICERS | CHIEFS, ok=409)),
+    "lead-dismiss": r(STAFF, api=True, obj="lead", ok=405, post=p(CHIEFS, ok=409)),
+    "lead-confirm": r(STAFF, api=True, obj="lead", ok=405, post=p(CHIEFS, ok=409)),
+    "lead-import": r(STAFF, api=True, ok=405, post=p(CHIEFS | ANALYSTS, ok=400)),
     "lead-import-status": r(STAFF, api=True, obj="importbatch"),  # progress and report of a batch (issue 13)
     # One's own API tokens (issue 13): everyone signed in; revoking is POST only.
     "supervision:account-tokens": r(EVERYONE),
     "supervision:account-tokens-revoke": r(EVERYONE, ok=405),
-    "inspection-list": r(STAFF, api=True),
+    "inspection-list": r(STAFF, api=True, post=p(OFFICERS | CHIEFS, ok=400)),
     "inspection-detail": r(STAFF, api=True, obj="inspection"),
-    "inspection-start": r(STAFF, api=True, obj="inspection", ok=405),
-    "inspection-finish": r(STAFF, api=True, obj="inspection", ok=405),
-    "inspection-close": r(STAFF, api=True, obj="inspection", ok=405),
-    "inspection-cancel": r(STAFF, api=True, obj="inspection", ok=405),
-    "inspection-findings": r(STAFF, api=True, obj="inspection"),
+    "inspection-start": r(STAFF, api=True, obj="inspection", ok=405, post=p(OFFICERS | CHIEFS, ok=409)),
+    "inspection-finish": r(STAFF, api=True, obj="inspection", ok=405, post=p(OFFICERS | CHIEFS, ok=400)),
+    "inspection-close": r(STAFF, api=True, obj="inspection", ok=405, post=p(CHIEFS, ok=409)),
+    "inspection-cancel": r(STAFF, api=True, obj="inspection", ok=405, post=p(CHIEFS, ok=400)),
+    "inspection-findings": r(STAFF, api=True, obj="inspection", post=p(OFFICERS | CHIEFS, ok=400, scope_first=True)),
     "randomdraw-list": r(STAFF, api=True),
     "randomdraw-detail": r(STAFF, api=True, obj="randomdraw"),
     "randomdraw-verify": r(STAFF, api=True, obj="randomdraw"),
     # Follow-ups (enforcement/leads_api.py), POST only: who may open the target and sees the record gets 405.
-    "lead-open-case": r(OFFICERS, api=True, obj="lead", ok=405),
-    "lead-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, api=True, obj="lead", ok=405),
-    "finding-open-case": r(OFFICERS, api=True, obj="finding", ok=405),
-    "finding-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, api=True, obj="finding", ok=405),
+    "lead-open-case": r(OFFICERS, api=True, obj="lead", ok=405, post=p(ok=400)),
+    "lead-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, api=True, obj="lead", ok=405, post=p(ok=400)),
+    "finding-open-case": r(OFFICERS, api=True, obj="finding", ok=405, post=p(ok=400)),
+    "finding-agreementaction": r(OFFICERS | CHIEFS | FUND_OFFICERS, api=True, obj="finding", ok=405, post=p(ok=400)),
     # Reports (issue 6; supervision/reports_api.py): a supervisor reads their own; reply is POST only.
-    "report-list": r(STAFF | {"supervisor"}, api=True),
+    "report-list": r(STAFF | {"supervisor"}, api=True, post=p({"supervisor"}, ok=400)),
     "report-detail": r(STAFF | {"supervisor"}, api=True, obj="report"),
-    "report-reply": r(STAFF | {"supervisor"}, api=True, obj="report", ok=405),
+    "report-reply": r(STAFF | {"supervisor"}, api=True, obj="report", ok=405, post=p(OFFICERS | CHIEFS, ok=400)),
     # Credit (issue 7; credit/api.py): ratings scoped like institutions; scoring is POST only (405 on GET).
     "creditrating-list": r(STAFF, api=True),
     "creditrating-detail": r(STAFF, api=True, obj="creditrating"),
-    "assessment-score": r(STAFF, api=True, ok=405),
+    "assessment-score": r(STAFF, api=True, ok=405, post=p(ok=400)),
     # Smart screening (issue 18; supervision/screening/api.py)
     "screening-rule-list": r(SCREEN_VIEW, api=True),
     "screening-rule-detail": r(SCREEN_VIEW, api=True, obj="screeningrule"),
@@ -307,7 +335,7 @@ ROUTES: dict[str, Route] = {
     "recoveryentry-detail": r(STAFF, api=True, obj="recoveryentry"),
     "deadlines": r(STAFF, api=True, ok=400),  # without ?from= (issue 14)
     # Documents of a case (issue 4; enforcement/documents_api.py)
-    "case-document-list": r(STAFF, api=True, obj="case"),
+    "case-document-list": r(STAFF, api=True, obj="case", post=p(OFFICERS | CHIEFS | FUND_OFFICERS, ok=400)),
     "case-document-detail": r(STAFF, api=True, obj="casedocument"),
     "case-document-download": r(STAFF, api=True, obj="casedocument"),
 }
@@ -333,3 +361,139 @@ def expected(route: Route, username: str | None, branch: str | None) -> int:
     if route.obj and not sees(username, route.obj, branch):
         return 404
     return dict(route.ok_for).get(username, route.ok)
+
+
+MISSING = "missing"  # the sweep's "branch" of an id that does not exist: nobody sees it
+
+
+# --- Procedure actions (domain §4), swept by POST on cases/{id}/actions/ (API) and cases/{id}/act/<action>/ ---
+# Who may take each action, as cast members. The sweep's cases are in "filing": an action not open there
+# answers 409 to whoever may take it; one open there answers a bare POST as invalid input (API 400, the page
+# shows the form again, 200), or is done (API 200, the page sends the user back to the case, 302).
+DIRECTOR = {"director"}
+LEGAL = {"legal"}
+CASE_ACTIONS: dict[str, frozenset] = {
+    name: frozenset(roles)
+    for name, roles in {
+        "approve_filing": CHIEFS,
+        "reject_filing": CHIEFS,
+        "assign_officers": CHIEFS,
+        "declare_recusal": CHIEFS | DIRECTOR,
+        "submit_report": OFFICERS,
+        "return": CHIEFS | LEGAL,
+        "approve_report": CHIEFS,
+        "pass_legal_review": LEGAL,
+        "issue_notice": OFFICERS,
+        "record_statement": OFFICERS,
+        "request_hearing": OFFICERS,
+        "record_hearing": OFFICERS,
+        "close_window": OFFICERS,
+        "record_discussion": DIRECTOR,
+        "decide": CHIEFS | DIRECTOR,
+        "record_service": OFFICERS,
+        "record_payment": OFFICERS | FUND_OFFICERS,
+        "close": CHIEFS,
+        "transfer": CHIEFS | DIRECTOR,
+        "terminate": CHIEFS,
+        "archive": OFFICERS,
+        "revoke_decision": DIRECTOR,
+        "extend": CHIEFS,
+        "supervise": DIRECTOR,
+        "take_over": DIRECTOR,
+    }.items()
+}
+# Open in "filing", with what a bare POST by a permitted user answers: (API, page).
+OPEN_IN_FILING: dict[str, tuple[int, int]] = {
+    "approve_filing": (400, 200),
+    "reject_filing": (400, 200),
+    "assign_officers": (200, 302),  # no officer named: allowed before filing (the team is checked once filed)
+    "declare_recusal": (400, 200),
+    "transfer": (400, 200),
+    "terminate": (400, 200),
+    "supervise": (400, 200),
+    "take_over": (400, 200),
+}
+
+
+def expected_case_action(action: str, username: str | None, branch: str, *, api: bool) -> int:
+    """The API answers 404 out of scope before 403 for the role (its documented order); the page checks the
+    role anywhere first (403), then the scope (404)."""
+    if username is None:
+        return 401 if api else 302
+    roles = CASE_ACTIONS[action]
+    in_scope = branch != MISSING and sees(username, "case", branch)
+    if api:
+        if username not in STAFF:
+            return 403
+        if not in_scope:
+            return 404
+        if username not in roles:
+            return 403
+    else:
+        if username not in roles:
+            return 403
+        if not in_scope:
+            return 404
+    if action not in OPEN_IN_FILING:
+        return 409
+    return OPEN_IN_FILING[action][0 if api else 1]
+
+
+def expected_post(route: Route, username: str | None, branch: str | None) -> int:
+    post = route.post
+    if post.fixed is not None:
+        return post.fixed
+    if username is None:
+        if post.anon is not None:
+            return post.anon
+        return 401 if route.api else 302
+    roles = route.roles if post.roles is None else post.roles
+    if username not in route.roles:
+        return 403
+    in_scope = not route.obj or (branch != MISSING and sees(username, route.obj, branch))
+    if post.scope_first and not in_scope:
+        return 404
+    if username not in roles:
+        return 403
+    if not in_scope:
+        return 404
+    return dict(post.ok_for).get(username, post.ok)
+
+
+# --- Rows of every list, API list and export (the sweep compares them with ``visible_to``) ---------------------
+# Route name -> the model whose rows it shows ("app_label.Model"), or why its rows are not scoped.
+LISTS: dict[str, str] = {
+    "supervision:orgunit-list": "supervision.OrgUnit",
+    "supervision:institution-list": "supervision.Institution",
+    "supervision:institution-export": "supervision.Institution",
+    "supervision:agreement-list": "supervision.Agreement",
+    "enforcement:case-list": "enforcement.Case",
+    "enforcement:case-export": "enforcement.Case",
+    "enforcement:agreementaction-list": "enforcement.AgreementAction",
+    "enforcement:penaltyrule-list": "not scoped: the penalty rules are the same for everybody",
+    "enforcement:document-list": "enforcement.Document",
+    "supervision:lead-list": "supervision.Lead",
+    "supervision:lead-export": "supervision.Lead",
+    "supervision:leadimport-list": "supervision.ImportBatch",
+    "supervision:inspection-list": "supervision.Inspection",
+    "supervision:randomdraw-list": "supervision.RandomDraw",
+    "supervision:my-reports": "supervision.Report",
+    "supervision:report-list": "supervision.Report",
+    "enforcement:reward-list": "enforcement.Reward",
+    "credit:rating-list": "credit.CreditRating",
+    "credit:rating-export": "credit.CreditRating",
+    "credit:scheme-list": "not scoped: the credit scheme is the same for everybody",
+    "credit:repair-list": "credit.RepairApplication",
+    "credit:assessment-list": "credit.Assessment",
+    "orgunit-list": "supervision.OrgUnit",
+    "institution-list": "supervision.Institution",
+    "agreement-list": "supervision.Agreement",
+    "case-list": "enforcement.Case",
+    "agreementaction-list": "enforcement.AgreementAction",
+    "lead-list": "supervision.Lead",
+    "inspection-list": "supervision.Inspection",
+    "randomdraw-list": "supervision.RandomDraw",
+    "report-list": "supervision.Report",
+    "creditrating-list": "credit.CreditRating",
+    "case-document-list": "enforcement.Document",  # the documents of one case (an object route)
+}

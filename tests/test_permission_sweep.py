@@ -1,12 +1,26 @@
 """Route-by-role permission sweep: every named route in the URLconf, as every member of the cast, on
-objects in and out of scope, against the explicit table in tests/permission_expectations.py."""
+objects in and out of scope, against the explicit table in tests/permission_expectations.py: a GET of every
+route, a bare POST of every route that takes one, every procedure action on a case, and the rows of every
+list, API list and export compared with ``visible_to`` of the user.
 
+Its objects and one signed-in session per cast member are written once per module (tests/shared_db.py); each
+request runs in a savepoint rolled back after it, so every request sees the same data.
+"""
+
+import re
+from io import BytesIO
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from enforcement.procedure import ACTIONS
 from tests.credit.sweep import credit_objects
 from tests.factories import (
     AgreementActionFactory,
@@ -18,6 +32,17 @@ from tests.factories import (
 )
 from tests.permission_expectations import PREFIX_RULES, ROUTES, expected
 from tests.supervision.screening.sweep import screening_objects
+from tests.permission_expectations import (
+    CASE_ACTIONS,
+    LISTS,
+    MISSING,
+    PREFIX_RULES,
+    ROUTES,
+    expected,
+    expected_case_action,
+    expected_post,
+)
+from tests.shared_db import shared_fixture
 
 ALL_USERS = [
     None,
@@ -50,14 +75,33 @@ def _walk(patterns, namespace=""):
             regex = getattr(pattern, "regex", None)
             if regex is not None:
                 params |= set(regex.groupindex)
-            yield f"{namespace}{entry.name}", params
+            yield f"{namespace}{entry.name}", params, entry.callback
 
 
 def all_routes() -> dict[str, set]:
     routes: dict[str, set] = {}
-    for name, params in _walk(get_resolver().url_patterns):
+    for name, params, _callback in _walk(get_resolver().url_patterns):
         routes.setdefault(name, set()).update(params)
     return routes
+
+
+def _takes_post(callback) -> bool | None:
+    """Whether a view answers POST: DRF viewset routes by their method map, class-based views by their
+    methods; None for plain functions (they declare POST in the table themselves)."""
+    if getattr(callback, "actions", None):
+        return "post" in callback.actions
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view_class is None:
+        return None
+    return hasattr(view_class, "post") and "post" in view_class.http_method_names
+
+
+def post_routes() -> set[str]:
+    return {name for name, _params, callback in _walk(get_resolver().url_patterns) if _takes_post(callback)}
+
+
+# The procedure's two routes take a POST per action: swept by test_case_action_by_role.
+CASE_ACTION_ROUTES = {"case-actions", "enforcement:case-act"}
 
 
 def _rule_for(name):
@@ -74,8 +118,56 @@ def test_expectation_table_has_no_stale_entries():
     assert not stale, f"expectations for routes that no longer exist: {stale}"
 
 
+def test_every_post_route_has_a_post_expectation():
+    covered = {name for name, route in ROUTES.items() if route.method == "post" or route.post} | CASE_ACTION_ROUTES
+    missing = sorted(name for name in post_routes() - covered if _rule_for(name) is None)
+    assert not missing, f"routes taking a POST without a post= expectation: {missing}"
+
+
+def test_every_procedure_action_has_an_expectation():
+    assert set(CASE_ACTIONS) == set(ACTIONS)
+
+
+def test_every_list_and_export_has_a_row_check():
+    lists = {name for name in all_routes() if name.endswith(("-list", "-export")) and _rule_for(name) is None}
+    missing = sorted(lists - set(LISTS))
+    assert not missing, f"lists without an entry in LISTS (tests/permission_expectations.py): {missing}"
+
+
+@shared_fixture()
+def sweep_data(org, cast):
+    """The sweep's objects and a signed-in session per cast member, written once for the module."""
+    sessions = {}
+    for username, user in cast.items():
+        client = Client()
+        client.force_login(user)
+        sessions[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return SimpleNamespace(objects=_objects(org, cast), sessions=sessions)
+
+
 @pytest.fixture
-def objects(org, cast):
+def objects(sweep_data):
+    return sweep_data.objects
+
+
+@pytest.fixture
+def sweep_request(sweep_data):
+    """``sweep_request(method, url, username, data=None, **extra)`` → the response, as that cast member (None:
+    anonymous), in a savepoint rolled back after the request."""
+
+    def send(method, url, username, data=None, **extra):
+        client = APIClient()
+        if username is not None:
+            client.cookies[settings.SESSION_COOKIE_NAME] = sweep_data.sessions[username]
+        with transaction.atomic():
+            response = getattr(client, method)(url, data, **extra)
+            transaction.set_rollback(True)
+        return response
+
+    return send
+
+
+def _objects(org, cast):
     """One object of each kind in B01 and in B02."""
     b01 = InstitutionFactory(jurisdiction=org.b01)
     b02 = InstitutionFactory(jurisdiction=org.b02)
@@ -225,19 +317,11 @@ def _url(name, params, obj):
     return reverse(name, kwargs=kwargs)
 
 
-def _request(route, url, user):
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    response = getattr(client, route.method)(url)
-    return response.status_code
-
-
 SWEPT = sorted(name for name in ROUTES)
 
 
 @pytest.mark.parametrize("name", SWEPT)
-def test_route_by_role(name, cast, objects):
+def test_route_by_role(name, objects, sweep_request):
     route = ROUTES[name]
     variants = all_routes()[name]
     # DRF's format-suffix twins share the name; sweep the plain one and the ".json" one.
@@ -249,35 +333,173 @@ def test_route_by_role(name, cast, objects):
             obj = objects[route.obj][branch] if route.obj else None
             url = _url(name, params, obj)
             for username in ALL_USERS:
-                user = cast[username] if username else None
                 want = expected(route, username, branch)
-                got = _request(route, url, user)
+                got = sweep_request(route.method, url, username).status_code
                 if got != want:
                     failures.append(f"{username or 'anonymous'} GET {url} ({branch or '-'}): {got}, expected {want}")
     assert not failures, "\n".join(failures)
 
 
-def test_missing_object_is_404_like_out_of_scope(cast, objects):
+POSTED = sorted(name for name, route in ROUTES.items() if route.post)
+
+
+def _target(objects, model, branch):
+    """The sweep's object of ``model`` in ``branch``; an id that does not exist for MISSING."""
+    if model is None:
+        return None
+    if branch == MISSING:
+        return SimpleNamespace(pk=987654, doc=987654)
+    return objects[model][branch]
+
+
+@pytest.mark.parametrize("name", POSTED)
+def test_post_by_role(name, objects, sweep_request):
+    """A bare POST on every route that takes one (forms, API create and action endpoints)."""
+    route = ROUTES[name]
+    params = all_routes()[name] - {"format"}
+    failures = []
+    for branch in ["B01", "B02", MISSING] if route.obj else [None]:
+        url = _url(name, params, _target(objects, route.obj, branch))
+        for username in ALL_USERS:
+            want = expected_post(route, username, branch)
+            got = sweep_request("post", url, username).status_code
+            if got != want:
+                failures.append(f"{username or 'anonymous'} POST {url} ({branch or '-'}): {got}, expected {want}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("action", sorted(CASE_ACTIONS))
+def test_case_action_by_role(action, objects, sweep_request):
+    """Every procedure action, POSTed bare on a case in and out of scope: on the API (cases/{id}/actions/) and
+    on its page (cases/{id}/act/<action>/)."""
+    failures = []
+    for branch in ("B01", "B02", MISSING):
+        case = _target(objects, "case", branch)
+        api_url = reverse("case-actions", kwargs={"pk": case.pk})
+        page_url = reverse("enforcement:case-act", kwargs={"pk": case.pk, "action": action})
+        for username in ALL_USERS:
+            for api, url, data in ((True, api_url, {"action": action}), (False, page_url, None)):
+                want = expected_case_action(action, username, branch, api=api)
+                extra = {"format": "json"} if api else {}
+                got = sweep_request("post", url, username, data, **extra).status_code
+                if got != want:
+                    failures.append(f"{username or 'anonymous'} POST {url} {action} ({branch}): {got}, expected {want}")
+    assert not failures, "\n".join(failures)
+
+
+# --- Rows of lists, API lists and exports ------------------------------------------------------------------------
+
+LISTED = sorted(name for name, model in LISTS.items() if not model.startswith("not scoped"))
+# The record pages a list links to, per model: the ids in those links are rows shown too.
+DETAIL_ROUTES = {
+    "supervision.Institution": ["supervision:institution-detail"],
+    "supervision.Agreement": ["supervision:agreement-detail"],
+    "enforcement.Case": ["enforcement:case-detail"],
+    "enforcement.AgreementAction": ["enforcement:agreementaction-detail"],
+    "supervision.Lead": ["supervision:lead-detail"],
+    "supervision.ImportBatch": ["supervision:leadimport-detail"],
+    "supervision.Inspection": ["supervision:inspection-detail"],
+    "supervision.RandomDraw": ["supervision:randomdraw-detail"],
+    "supervision.Report": ["supervision:report-detail", "supervision:my-report-detail"],
+    "enforcement.Reward": ["enforcement:reward-detail"],
+    "credit.CreditRating": ["credit:rating-detail"],
+    "credit.RepairApplication": ["credit:repair-detail"],
+    "credit.Assessment": ["credit:assessment-detail"],
+}
+
+
+def _export_ids(model, content) -> set:
+    """The records an export's rows name, found by the natural key each export writes."""
+    rows = list(load_workbook(BytesIO(content), read_only=True).active.iter_rows(min_row=2, values_only=True))
+    label = model._meta.label
+    ids = set()
+    for row in rows:
+        if label == "supervision.Institution":
+            found = model.objects.filter(code=row[0])
+        elif label == "enforcement.Case":
+            found = model.objects.filter(number=row[0])
+        elif label == "supervision.Lead":
+            found = model.objects.filter(institution__code=row[2], description=row[5])
+        elif label == "credit.CreditRating":
+            found = model.objects.filter(year=row[0], institution__code=row[1])
+        else:
+            raise AssertionError(f"the sweep does not know how to read an export of {label}")
+        row_ids = set(found.values_list("pk", flat=True))
+        assert row_ids, f"{label} export row names no record: {row}"
+        ids |= row_ids
+    return ids
+
+
+def _page_ids(model, response) -> set:
+    """The records a page shows: its list (``object_list``) and every link to one of their record pages."""
+    context = response.context
+    assert context is not None and "object_list" in context, "a list page without object_list"
+    ids = {obj.pk for obj in context["object_list"]}
+    html = response.content.decode()
+    for route in DETAIL_ROUTES.get(model._meta.label, []):
+        pattern = re.escape(reverse(route, kwargs={"pk": 987654321})).replace("987654321", r"(\d+)")
+        ids |= {int(pk) for pk in re.findall(f'href="{pattern}"', html)}
+    return ids
+
+
+def _shown_ids(name, route, model, response) -> set:
+    if route.api:
+        data = response.json()
+        rows = data["results"] if isinstance(data, dict) else data
+        return {row["id"] for row in rows}
+    if name.endswith("-export"):
+        return _export_ids(model, response.content)
+    return _page_ids(model, response)
+
+
+@pytest.mark.parametrize("name", LISTED)
+def test_list_rows_in_scope(name, cast, objects, sweep_request):
+    """Every cast member who may open a list sees exactly the rows ``visible_to`` gives them among those a
+    city-wide reader sees there (the list's own filters apply to both), and never a row outside it."""
+    route = ROUTES[name]
+    model = apps.get_model(LISTS[name])
+    params = all_routes()[name] - {"format"}
+    failures = []
+    for branch in ["B01", "B02"] if route.obj else [None]:
+        url = _url(name, params, objects[route.obj][branch] if route.obj else None)
+        shown = {}
+        for username in ALL_USERS[1:]:
+            if expected(route, username, branch) != 200:
+                continue
+            response = sweep_request("get", url, username)
+            assert response.status_code == 200, (url, username, response.status_code)
+            shown[username] = _shown_ids(name, route, model, response)
+        assert shown, f"{name}: nobody may open it"
+        assert any(shown.values()), f"{url}: nobody sees a row, so the sweep checks nothing"
+        reference = shown.get("director")
+        if reference is not None:
+            assert reference, f"{url}: the director sees no rows, so the sweep checks nothing"
+        for username, ids in shown.items():
+            visible = set(model.objects.visible_to(cast[username]).values_list("pk", flat=True))
+            if ids - visible:
+                failures.append(f"{username} sees rows outside their scope on {url}: {sorted(ids - visible)}")
+            elif reference is not None and ids != reference & visible:
+                failures.append(f"{username} on {url}: {sorted(ids)}, expected {sorted(reference & visible)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_missing_object_is_404_like_out_of_scope(objects, sweep_request):
     """A nonexistent id answers exactly like an out-of-scope one, for every object route."""
     for name, route in ROUTES.items():
         if not route.obj:
             continue
         url = _url(name, all_routes()[name] - {"format"}, SimpleNamespace(pk=987654))
-        client = APIClient()
         who = next((u for u in ("b01_chief", "director", "enf_officer", "supervisor") if u in route.roles), "director")
-        client.force_login(cast[who])
-        assert client.get(url).status_code == 404, name
+        assert sweep_request("get", url, who).status_code == 404, name
 
 
-def test_admin_is_superuser_only(cast):
+def test_admin_is_superuser_only(sweep_request):
     names = [name for name, params in all_routes().items() if name.startswith("admin:") and not params]
     assert "admin:index" in names
     for name in names:
         url = reverse(name)
         for username in ("admin", "director", "b01_chief", "supervisor"):
-            client = APIClient()
-            client.force_login(cast[username])
-            status = client.get(url).status_code
+            status = sweep_request("get", url, username).status_code
             if name == "admin:login":
                 assert status in (200, 302), (name, username, status)
             elif name == "admin:autocomplete":

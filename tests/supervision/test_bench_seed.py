@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, Max, Q, Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,21 +18,33 @@ from supervision.inspections.models import Inspection, InspectionMember
 from supervision.leads.models import Lead
 from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
 from supervision.register.models import Institution
+from enforcement.models import Case, CaseEvent, CaseState, Payment
+from supervision import bench_data
+from supervision.models import (
+    AuditEvent,
+    Inspection,
+    InspectionMember,
+    Institution,
+    Lead,
+    OrgUnit,
+    RoleAssignment,
+    User,
+)
+from tests.shared_db import shared_fixture
 
 SCALE = 0.002  # 20 institutions, 400 leads, 100 inspections, 60 cases, ~100 users
 
 
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker):
-    # Seed once for the module inside a transaction rolled back at its end; each test runs in a savepoint.
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", "--bench", "--bench-scale", str(SCALE), stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+# Seeded once per module (tests/shared_db.py), inside a transaction rolled back at the module's end; each test
+# runs in a savepoint of it. Under xdist the module's tests go to one worker (ONE_WORKER_MODULES in
+# tests/conftest.py), which seeds once.
+@shared_fixture(base=False)
+def seeded_bench():
+    call_command("seed_demo", "--bench", "--bench-scale", str(SCALE), stdout=StringIO())
 
 
 @pytest.fixture
-def seeded(_seeded_once, db):
+def seeded(seeded_bench):
     return None
 
 

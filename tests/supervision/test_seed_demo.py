@@ -5,10 +5,11 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
 
 from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
 from supervision.register.models import Agreement, AgreementStatusChange, Institution
+from supervision.models import Agreement, AgreementStatusChange, AuditEvent, Institution, OrgUnit, RoleAssignment, User
+from tests.shared_db import shared_fixture
 
 # The contract's table (contract.md §Demo organisation), written out here rather than read from the code.
 UNITS = {
@@ -49,18 +50,16 @@ ACCOUNTS = {
 CERTIFIED = {name for name, (_unit, role) in ACCOUNTS.items() if role == "officer"}
 
 
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker):
-    # Seed once for the module inside a transaction rolled back at its end; each test runs in a savepoint
-    # of it (the setUpTestData pattern), so the suite stays fast.
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+# Seeded once per module (tests/shared_db.py), inside a transaction rolled back at the module's end; each test
+# runs in a savepoint of it. Under xdist the module's tests go to one worker (ONE_WORKER_MODULES in
+# tests/conftest.py), which seeds once.
+@shared_fixture(base=False)
+def seeded_demo():
+    call_command("seed_demo", stdout=StringIO())
 
 
 @pytest.fixture
-def seeded(_seeded_once, db):
+def seeded(seeded_demo):
     return None
 
 
