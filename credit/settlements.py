@@ -14,16 +14,16 @@ from django.utils.translation import gettext as _
 
 from credit.models import SettlementAmount
 from portal import audit
-from supervision.leads.imports import (
+from portal.files import (
     FORMULA_MESSAGE,
     XLSX_MAGIC,
     FileProblem,
-    _amount,
-    _binary,
-    _csv_rows,
-    _text,
-    _xlsx_rows,
+    binary_file,
+    cell_amount,
+    cell_text,
+    csv_rows,
     detect_encoding,
+    xlsx_rows,
 )
 from supervision.org.models import User
 from supervision.register.models import Institution
@@ -48,13 +48,13 @@ def importable_institutions(by: User) -> dict[str, tuple[int, int]]:
 
 
 def _rows(fileobj, encoding: str):
-    raw = _binary(fileobj)
+    raw = binary_file(fileobj)
     raw.seek(0)
     head = raw.read(4)
     raw.seek(0)
     if head == XLSX_MAGIC:
-        return _xlsx_rows(raw)
-    return _csv_rows(raw, detect_encoding(raw, encoding))
+        return xlsx_rows(raw)
+    return csv_rows(raw, detect_encoding(raw, encoding))
 
 
 def _positions(values) -> dict[str, int]:
@@ -82,7 +82,7 @@ def check(*, by: User, fileobj, encoding: str = "auto") -> tuple[list[tuple], li
             raise FileProblem(_("The file is empty."))
         positions = _positions(first[1])
         for number, values, formulas in rows:
-            if not any(_text(v) for v in values):
+            if not any(cell_text(v) for v in values):
                 continue
             if number > MAX_ROWS + 1:
                 errors.append({"row": number, "field": "file", "message": _("Too many rows.")})
@@ -96,25 +96,25 @@ def check(*, by: User, fileobj, encoding: str = "auto") -> tuple[list[tuple], li
             for name in HEADER:
                 if formulas and positions[name] in formulas:
                     error(name, FORMULA_MESSAGE)
-            code = _text(values[positions["institution_code"]]).upper()
+            code = cell_text(values[positions["institution_code"]]).upper()
             institution = institutions.get(code)
             if not code:
                 error("institution_code", _("Required."))
             elif institution is None:
                 error("institution_code", _("Unknown institution: %(code)s") % {"code": code[:40]})
-            year_text = _text(values[positions["year"]])
+            year_text = cell_text(values[positions["year"]])
             year = int(year_text) if year_text.isdigit() else None
             if year is None or not 2000 <= year <= this_year:
                 error("year", _("Not a year up to %(year)s: %(value)s") % {"year": this_year, "value": year_text[:10]})
             raw_amount = values[positions["amount"]]
             amount = None
-            if raw_amount is None or _text(raw_amount) == "":
+            if raw_amount is None or cell_text(raw_amount) == "":
                 error("amount", _("Required."))
             else:
                 try:
-                    amount = _amount(raw_amount)
+                    amount = cell_amount(raw_amount)
                 except (ValueError, InvalidOperation, ArithmeticError):
-                    error("amount", _("Not a number: %(value)s") % {"value": _text(raw_amount)[:40]})
+                    error("amount", _("Not a number: %(value)s") % {"value": cell_text(raw_amount)[:40]})
                 else:
                     if amount <= 0:
                         error("amount", _("The amount must be positive."))

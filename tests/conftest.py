@@ -15,8 +15,7 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from supervision.org.models import OrgUnit
-from supervision.models import OrgUnit, User
+from supervision.org.models import OrgUnit, User
 from tests import shared_db
 from tests.factories import AgreementFactory, InstitutionFactory, OrgUnitFactory, UserFactory, is_postgres
 

@@ -98,6 +98,10 @@ def test_each_feature_uses_the_house_file_names():
         "enforcement/cases/queues.py",
         "enforcement/cases/penalties.py",
         "enforcement/documents/content.py",
+        "supervision/screening/engines.py",
+        "supervision/screening/rules.py",
+        "supervision/screening/generator.py",
+        "supervision/screening/imports.py",
     }
     offences = []
     for app in ("supervision", "enforcement"):

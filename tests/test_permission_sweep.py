@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from enforcement.procedure import ACTIONS
+from enforcement.cases.procedure import ACTIONS
 from tests.credit.sweep import credit_objects
 from tests.factories import (
     AgreementActionFactory,
@@ -30,8 +30,6 @@ from tests.factories import (
     InstitutionFactory,
     PrintBatchFactory,
 )
-from tests.permission_expectations import PREFIX_RULES, ROUTES, expected
-from tests.supervision.screening.sweep import screening_objects
 from tests.permission_expectations import (
     CASE_ACTIONS,
     LISTS,
@@ -43,6 +41,7 @@ from tests.permission_expectations import (
     expected_post,
 )
 from tests.shared_db import shared_fixture
+from tests.supervision.screening.sweep import screening_objects
 
 ALL_USERS = [
     None,

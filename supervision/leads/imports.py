@@ -22,10 +22,8 @@ The importer's scope must cover every institution: an unknown code and one outsi
 get the same row error ("unknown institution"), so the report does not reveal other branches' registers.
 """
 
-import codecs
 import datetime
 import hashlib
-import io
 import pickle
 import tempfile
 from collections.abc import Iterator
@@ -41,6 +39,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import audit, uploads
+from portal.files import (
+    ENCODING_NAMES,
+    FORMULA_MESSAGE,
+    XLSX_MAGIC,
+    FileProblem,
+    binary_file,
+    cell_amount,
+    cell_date,
+    cell_text,
+    csv_rows,
+    detect_encoding,
+    file_size,
+    xlsx_rows,
+)
 from portal.scoping import acting_units
 from supervision.leads.models import ImportBatch, Lead
 from supervision.org.models import PATH_STEP, OrgUnit, User
@@ -50,9 +62,6 @@ HEADER = ("institution_code", "rule_code", "description", "amount", "occurred_on
 MAX_TEXT = {"rule_code": 40, "external_id": 64, "description": 4000, "institution_code": 20}
 MAX_AMOUNT = Decimal("999999999999.99")
 ZERO, CENT = Decimal("0"), Decimal("0.01")
-XLSX_MAGIC = b"PK\x03\x04"
-ENCODINGS = {"auto": ("utf-8-sig", "gb18030"), "utf-8": ("utf-8-sig",), "gb18030": ("gb18030",)}
-ENCODING_NAMES = {"utf-8-sig": "utf-8", "gb18030": "gb18030"}
 B = ImportBatch.Status
 
 
@@ -64,85 +73,9 @@ CONCURRENT_IMPORT = gettext_lazy(
     "Another import wrote some of these leads at the same time; nothing was written. "
     "Run the import again: rows already imported will be skipped."
 )
-FORMULA_MESSAGE = gettext_lazy("A formula is not accepted: paste the values instead (Paste Special → Values).")
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be read (wrong encoding, not a spreadsheet, no header)."""
-
-    def __init__(self, message: str, field: str = "file", row: int = 1):
-        super().__init__(message)
-        self.error = {"row": row, "field": field, "message": message}
 
 
 # --- Reading --------------------------------------------------------------------------------------------
-
-
-def _binary(fileobj):
-    """The underlying binary file of a Django File / UploadedFile / FieldFile (or the object itself)."""
-    seen = 0
-    while isinstance(fileobj, File) and getattr(fileobj, "file", None) is not None and seen < 5:
-        fileobj = fileobj.file
-        seen += 1
-    return fileobj
-
-
-def _size(raw) -> int:
-    raw.seek(0, io.SEEK_END)
-    size = raw.tell()
-    raw.seek(0)
-    return size
-
-
-def detect_encoding(raw, encoding: str = "auto") -> str:
-    """The first candidate that decodes the whole file (decoded in chunks, nothing kept)."""
-    head = raw.read(4096)
-    raw.seek(0)
-    if b"\x00" in head:
-        raise FileProblem(
-            _(
-                "The file is not UTF-8 or GB18030 text (it looks like UTF-16 or a binary file). "
-                "Save it as “CSV UTF-8” or as an Excel workbook (.xlsx)."
-            )
-        )
-    candidates = ENCODINGS.get(encoding, ENCODINGS["auto"])
-    for candidate in candidates:
-        decoder = codecs.getincrementaldecoder(candidate)()
-        raw.seek(0)
-        try:
-            while chunk := raw.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        finally:
-            raw.seek(0)
-        return candidate
-    if encoding == "auto":
-        message = _("The file is neither UTF-8 nor GB18030 text. Save it as “CSV UTF-8” or as an Excel workbook.")
-    else:
-        message = _("The file cannot be read as %(encoding)s. Choose the other encoding or let the portal detect it.")
-        message %= {"encoding": ENCODING_NAMES.get(candidates[0], encoding).upper()}
-    raise FileProblem(message)
-
-
-def _csv_rows(raw, encoding: str) -> Iterator[tuple[int, list, None]]:
-    """Streamed under the upload policy's line and cell limits (portal.uploads): the first row beyond them,
-    or one the CSV reader cannot read, stops the reading with a FileProblem at that row."""
-    try:
-        for number, values in uploads.csv_rows(raw, encoding):
-            yield number, values, None
-    except uploads.UploadRejected as problem:
-        raise FileProblem(problem.message, row=problem.row or 1) from None
-
-
-def _xlsx_rows(raw) -> Iterator[tuple[int, list, set]]:
-    """Rows of the first sheet as values, with the columns whose cell holds a formula; the workbook is
-    opened only within the upload policy's memory budget (portal.uploads.check_xlsx)."""
-    try:
-        yield from uploads.xlsx_rows(raw)
-    except uploads.UploadRejected as problem:
-        raise FileProblem(problem.message, row=problem.row or 1) from None
 
 
 def _header(values) -> dict[str, int]:
@@ -162,51 +95,6 @@ def _header(values) -> dict[str, int]:
 
 
 # --- Checking one row -------------------------------------------------------------------------------------
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # an id typed into Excel comes back as 12345.0
-    return str(value).strip()
-
-
-def _amount(value) -> Decimal:
-    if type(value) is str:
-        try:
-            amount = Decimal(value)
-        except InvalidOperation:
-            # Thousands separators and currency signs as Chinese spreadsheets show them.
-            text = value.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
-            amount = Decimal(text)
-    elif isinstance(value, bool):
-        raise ValueError
-    elif isinstance(value, int | Decimal):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    else:
-        amount = Decimal(str(value).strip())
-    if not amount.is_finite():
-        raise ValueError
-    return amount
-
-
-def _date(value) -> datetime.date:
-    if type(value) is str:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            text = value.strip()
-            if "/" in text:  # 2026/1/5, as Chinese spreadsheets write dates
-                text = "-".join(part.zfill(2) for part in text.split("/"))
-            return datetime.date.fromisoformat(text)
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    raise TypeError
 
 
 class RowChecker:
@@ -246,10 +134,10 @@ class RowChecker:
             )
         else:  # spreadsheet cells may be numbers (ids typed into Excel) or empty
             code, rule_code, description, external_id = (
-                _text(code),
-                _text(rule_code),
-                _text(description),
-                _text(external_id),
+                cell_text(code),
+                cell_text(rule_code),
+                cell_text(description),
+                cell_text(external_id),
             )
         code = code.upper()
         institution = self.institutions.get(code)
@@ -265,8 +153,8 @@ class RowChecker:
         ):
             # The common case: only the amount and the date remain to be parsed.
             try:
-                parsed_amount = _amount(amount)
-                parsed_date = _date(occurred)
+                parsed_amount = cell_amount(amount)
+                parsed_date = cell_date(occurred)
             except (ValueError, TypeError, InvalidOperation, ArithmeticError):
                 pass
             else:
@@ -300,13 +188,13 @@ class RowChecker:
                 error(name, _("Required."))
             elif len(value) > MAX_TEXT[name]:
                 error(name, _("At most %(max)s characters.") % {"max": MAX_TEXT[name]})
-        if amount is None or _text(amount) == "":
+        if amount is None or cell_text(amount) == "":
             error("amount", _("Required."))
         else:
             try:
-                parsed_amount = _amount(amount)
+                parsed_amount = cell_amount(amount)
             except (ValueError, InvalidOperation, ArithmeticError):
-                error("amount", _("Not a number: %(value)s") % {"value": _text(amount)[:40]})
+                error("amount", _("Not a number: %(value)s") % {"value": cell_text(amount)[:40]})
             else:
                 if parsed_amount < 0:
                     error("amount", _("The amount cannot be negative."))
@@ -314,13 +202,13 @@ class RowChecker:
                     error("amount", _("The amount is too large."))
                 elif parsed_amount.as_tuple().exponent < -2:
                     error("amount", _("At most two decimal places."))
-        if occurred is None or _text(occurred) == "":
+        if occurred is None or cell_text(occurred) == "":
             error("occurred_on", _("Required."))
         else:
             try:
-                parsed_date = _date(occurred)
+                parsed_date = cell_date(occurred)
             except (ValueError, TypeError):
-                error("occurred_on", _("Not a date (YYYY-MM-DD): %(value)s") % {"value": _text(occurred)[:40]})
+                error("occurred_on", _("Not a date (YYYY-MM-DD): %(value)s") % {"value": cell_text(occurred)[:40]})
             else:
                 if parsed_date > self.today:
                     error("occurred_on", _("The date lies in the future."))
@@ -376,7 +264,7 @@ def lead_import_start(*, by: User, fileobj, file_name: str, encoding: str = "aut
         raise PermissionDenied(_("Your role may not import leads."))
     if encoding not in ImportBatch.Encoding.values:
         encoding = ImportBatch.Encoding.AUTO
-    raw = _binary(fileobj)
+    raw = binary_file(fileobj)
     batch = ImportBatch(
         jurisdiction=_batch_unit(by),
         file_name=(file_name or "leads")[-255:],
@@ -434,7 +322,7 @@ def _run(batch: ImportBatch) -> ImportBatch:
     _update(batch, status=B.VALIDATING, started_at=timezone.now(), progress=0)
     spool = Spool(batch, by)
     with batch.file.open("rb") as stored, spool:
-        raw = _binary(stored)
+        raw = binary_file(stored)
         try:
             checked = _check_file(batch, raw, spool)
         except FileProblem as problem:
@@ -470,16 +358,16 @@ class Checked:
 
 def _check_file(batch: ImportBatch, raw, spool: "Spool") -> Checked:
     """Stream and check every row; spool the valid rows while no row has failed."""
-    size = _size(raw)
+    size = file_size(raw)
     if size == 0:
         raise FileProblem(_("The file is empty."))
     is_xlsx = raw.read(4) == XLSX_MAGIC
     raw.seek(0)
     if is_xlsx:
-        rows, fmt = _xlsx_rows(raw), "xlsx"
+        rows, fmt = xlsx_rows(raw), "xlsx"
     else:
         encoding = detect_encoding(raw, batch.encoding)
-        rows, fmt = _csv_rows(raw, encoding), f"csv ({ENCODING_NAMES[encoding]})"
+        rows, fmt = csv_rows(raw, encoding), f"csv ({ENCODING_NAMES[encoding]})"
     _update(batch, detected_format=fmt)
     max_rows, max_errors, every = _setting("max_rows"), _setting("max_errors"), _setting("progress_every")
     chunk_size = _setting("chunk_size")
@@ -491,7 +379,7 @@ def _check_file(batch: ImportBatch, raw, spool: "Spool") -> Checked:
     chunk: list[tuple] = []
     today = timezone.localdate()
     for number, values, formulas in rows:
-        if not any(v.strip() if type(v) is str else _text(v) for v in values):
+        if not any(v.strip() if type(v) is str else cell_text(v) for v in values):
             continue  # blank lines (and the empty rows Excel leaves at the end) are ignored
         if checker is None:
             checker = RowChecker(importable_institutions(batch.created_by), _header(values), today)

@@ -30,9 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.files import FileProblem, detect_encoding
 from portal.permissions import roles_for
 from portal.scoping import subtree_units
-from supervision.leads.imports import FileProblem, detect_encoding
 from supervision.org.models import OrgUnit, User
 from supervision.register.models import Institution
 from supervision.screening import engines
@@ -65,7 +65,7 @@ def check_upload_size(fileobj, kind: str = "settlement_import") -> None:
     """Refuse an upload over its cap before anything is parsed or kept."""
     size = getattr(fileobj, "size", None)
     if size is None:
-        raw = _binary(fileobj)
+        raw = binary_file(fileobj)
         position = raw.tell()
         raw.seek(0, io.SEEK_END)
         size = raw.tell()
@@ -74,7 +74,7 @@ def check_upload_size(fileobj, kind: str = "settlement_import") -> None:
         raise UploadTooLarge(_("The file is larger than the %(mb)s MB allowed.") % {"mb": upload_cap(kind) >> 20})
 
 
-def _binary(fileobj):
+def binary_file(fileobj):
     seen = 0
     while isinstance(fileobj, File) and getattr(fileobj, "file", None) is not None and seen < 5:
         fileobj = fileobj.file
@@ -384,7 +384,7 @@ def settlement_import_start(*, by: User, fileobj, file_name: str) -> SettlementB
     if not may_screen(by, "supervision.import_settlements"):
         raise PermissionDenied(_("Your role may not import settlement data."))
     check_upload_size(fileobj)
-    raw = _binary(fileobj)
+    raw = binary_file(fileobj)
     units = _import_units(by)
     batch = SettlementBatch(
         jurisdiction=units[0], file_name=(file_name or "settlements")[-255:], created_by=by, sha256=_sha256(raw)
@@ -560,7 +560,7 @@ def catalogue_import(*, by: User, fileobj, file_name: str) -> CatalogueVersion:
     if not may_screen(by, "supervision.import_settlements"):
         raise PermissionDenied(_("Your role may not import the catalogue."))
     check_upload_size(fileobj, "catalogue_import")
-    raw = _binary(fileobj)
+    raw = binary_file(fileobj)
     sha = _sha256(raw)
     workdir = Path(tempfile.mkdtemp(prefix="catalogue-"))
     con = duckdb.connect()

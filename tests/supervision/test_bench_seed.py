@@ -18,18 +18,6 @@ from supervision.inspections.models import Inspection, InspectionMember
 from supervision.leads.models import Lead
 from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
 from supervision.register.models import Institution
-from enforcement.models import Case, CaseEvent, CaseState, Payment
-from supervision import bench_data
-from supervision.models import (
-    AuditEvent,
-    Inspection,
-    InspectionMember,
-    Institution,
-    Lead,
-    OrgUnit,
-    RoleAssignment,
-    User,
-)
 from tests.shared_db import shared_fixture
 
 SCALE = 0.002  # 20 institutions, 400 leads, 100 inspections, 60 cases, ~100 users

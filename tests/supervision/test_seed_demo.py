@@ -8,7 +8,6 @@ from django.core.management import call_command
 
 from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
 from supervision.register.models import Agreement, AgreementStatusChange, Institution
-from supervision.models import Agreement, AgreementStatusChange, AuditEvent, Institution, OrgUnit, RoleAssignment, User
 from tests.shared_db import shared_fixture
 
 # The contract's table (contract.md §Demo organisation), written out here rather than read from the code.
