@@ -523,3 +523,17 @@ def test_new_step_pages_render_and_post_apl_art_66(driver, client_for, cast, aut
     assert case.payment_plans.get().state == "approved"
     page = chief.get(case.get_absolute_url()).content.decode()
     assert "分期缴纳" in page and "处罚时效" in page
+
+
+# --- Item 6: the remedy periods are confirmed -------------------------------------------------------------------
+
+
+def test_decision_prints_60_days_and_6_months_reconsideration_law_litigation_law_art_46(driver):
+    """Administrative Reconsideration Law: 60 days; Administrative Litigation Law Art 46: 6 months (no longer marked
+    unconfirmed)."""
+    from enforcement.documents.services import document_issue
+    from tests.enforcement.document_helpers import html_fields
+
+    case = driver.case_in("decided", outcome="no_penalty")
+    remedies = html_fields(document_issue(kind="no_penalty_decision", by=driver.chief, case=case).html)["remedies"]
+    assert "六十日内" in remedies and "六个月内" in remedies
