@@ -20,6 +20,8 @@ def shape_errors(form: forms.Form) -> dict[str, list[str]]:
         if key not in data or data[key] is None:
             continue
         value = data[key]
+        if isinstance(field, forms.JSONField):
+            continue  # takes structured JSON by design
         if isinstance(field.widget, MULTIPLE_WIDGETS) or isinstance(field, forms.MultipleChoiceField):
             if not isinstance(value, list) or not all(isinstance(item, SCALARS) for item in value):
                 errors[name] = [_("Give a list of values.")]
