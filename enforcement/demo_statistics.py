@@ -24,6 +24,7 @@ from enforcement.services import (
     case_act,
     case_open,
 )
+from enforcement.services.disclosure import disclosures_publish_due
 from supervision.inspections_services import inspection_close, inspection_create, inspection_finish, inspection_start
 from supervision.leads_services import (
     lead_confirm,
@@ -291,5 +292,7 @@ def seed(*, units: dict, users: dict, institutions=None) -> dict:
     created = sum(_seed_branch(units[code], users, today) for code in ("B01", "B02", "B03"))
     monthly = Case.objects.filter(title__regex=r"（\d{4}年\d{1,2}月）$").select_related("jurisdiction")
     issued = _issue_decisions(monthly.order_by("decided_on", "pk"), users)
-    return {"new monthly cases": created, "monthly decisions issued": issued,
+    # What the daily job would have published of them (the demo's own pass ran before they existed).
+    published = disclosures_publish_due(today=today)
+    return {"new monthly cases": created, "monthly decisions issued": issued, "monthly decisions published": published,
             "ledger entries": RecoveryEntry.objects.count()}  # fmt: skip
