@@ -22,6 +22,7 @@ from enforcement.agreement_actions.services import (
 )
 from enforcement.cases.models import Case
 from enforcement.cases.services import case_act, case_open
+from enforcement.public.services import disclosures_publish_due
 from enforcement.recoveries.models import RecoveryEntry
 from enforcement.recoveries.services import recovery_obligation_record, recovery_settle
 from enforcement.rules.models import PenaltyRule
@@ -295,5 +296,7 @@ def seed(*, units: dict, users: dict, institutions=None) -> dict:
     created = sum(_seed_branch(units[code], users, today) for code in ("B01", "B02", "B03"))
     monthly = Case.objects.filter(title__regex=r"（\d{4}年\d{1,2}月）$").select_related("jurisdiction")
     issued = _issue_decisions(monthly.order_by("decided_on", "pk"), users)
-    return {"new monthly cases": created, "monthly decisions issued": issued,
+    # What the daily job would have published of them (the demo's own pass ran before they existed).
+    published = disclosures_publish_due(today=today)
+    return {"new monthly cases": created, "monthly decisions issued": issued, "monthly decisions published": published,
             "ledger entries": RecoveryEntry.objects.count()}  # fmt: skip

@@ -80,6 +80,9 @@ def test_units_page_shows_the_users_scope(org, cast, client_for):
                 "credit:rating-list",
                 "credit:repair-list",
                 "credit:assessment-list",
+                # statistics and the recovery ledger (issue 17; enforcement/apps.py)
+                "enforcement:statistics",
+                "enforcement:recovery-list",
             },
         ),
         ("admin", {"supervision:orgunit-list"}),
