@@ -31,6 +31,7 @@ from bench.seed_supervision import (
 from enforcement.cases import clocks
 from enforcement.cases.models import Case, CaseEvent, CaseOfficer, Payment, ProposedPenalty, Report
 from enforcement.cases.services import CLOSE_BASES
+from enforcement.legal.models import CasePause
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
 from portal import audit
 from portal.numbering import NumberSequence
@@ -39,9 +40,9 @@ from supervision.leads.models import Lead
 CASES = 30_000
 # state: share of the cases (every state of the procedure)
 STATE_SHARES = {
-    "filing": 0.06, "not_filed": 0.05, "investigating": 0.15, "reviewing": 0.05, "legal_review": 0.03,
-    "notifying": 0.03, "notified": 0.04, "hearing": 0.02, "deciding": 0.04, "decided": 0.03, "executing": 0.08,
-    "closed": 0.10, "archived": 0.25, "transferred": 0.03, "terminated": 0.04,
+    "filing": 0.06, "not_filed": 0.05, "investigating": 0.14, "suspended": 0.01, "reviewing": 0.05,
+    "legal_review": 0.03, "notifying": 0.03, "notified": 0.04, "hearing": 0.02, "deciding": 0.04, "decided": 0.03,
+    "executing": 0.08, "closed": 0.10, "archived": 0.25, "transferred": 0.03, "terminated": 0.04,
 }  # fmt: skip
 TERMINAL = {"not_filed", "closed", "archived", "transferred", "terminated"}
 # How long ago the last step of a case in this state may have been taken (days): open cases are recent.
@@ -65,8 +66,9 @@ def _path(state: str, legal: bool, hearing_right: bool, rng: random.Random) -> l
     if state == "not_filed":
         return ["reject_filing"]
     steps = ["approve_filing"]
-    if state in ("investigating", "transferred", "terminated"):
-        return steps + ({"transferred": ["transfer"], "terminated": ["terminate"]}.get(state, []))
+    if state in ("investigating", "suspended", "transferred", "terminated"):
+        last = {"suspended": ["suspend"], "transferred": ["transfer"], "terminated": ["terminate"]}
+        return steps + last.get(state, [])
     steps.append("submit_report")
     if state == "reviewing":
         return steps
@@ -95,7 +97,7 @@ GAPS = {  # days after the previous step
     "approve_filing": (2, 10), "reject_filing": (2, 12), "submit_report": (15, 45), "approve_report": (2, 7),
     "pass_legal_review": (3, 10), "issue_notice": (2, 7), "request_hearing": (1, 3), "record_hearing": (9, 14),
     "close_window": (10, 14), "decide": (3, 10), "record_service": (1, 5), "record_payment": (2, 6),
-    "close": (1, 10), "archive": (5, 30), "transfer": (10, 40), "terminate": (10, 40),
+    "close": (1, 10), "archive": (5, 30), "transfer": (10, 40), "terminate": (10, 40), "suspend": (10, 40),
 }  # fmt: skip
 MAX_SPAN = 3 + 10 + 45 + 7 + 10 + 7 + 14 + 14 + 10 + 5 + 6 + 6 + 10 + 30  # open … archive, the longest path
 
@@ -215,6 +217,13 @@ def _write(bench: Bench, plans: list[dict], violations: dict, rule: PenaltyRule,
     through = Case.violation_types.through
     bulk(through, [through(case_id=c.pk, violationtype_id=violations[p["code"]].pk)
                    for c, p in zip(cases, plans, strict=True)])  # fmt: skip
+    # A suspended case's decision clock stands still from the day it was suspended (中止, issue 14).
+    pauses = [
+        CasePause(case=case, kind=CasePause.Kind.SUSPENSION, reason="当事人下落不明", recorded_by=plan["chief"],
+                  started_on=next(day for step, day in plan["steps"] if step == "suspend"))
+        for case, plan in zip(cases, plans, strict=True) if plan["state"] == "suspended"
+    ]  # fmt: skip
+    bulk(CasePause, pauses)
     officers, reports, payments = [], [], []
     for case, plan in zip(cases, plans, strict=True):
         o1, o2 = plan["officers"]
@@ -356,6 +365,8 @@ def _events(case: Case, plan: dict, report, payments: list, rng: random.Random) 
             }
         elif step == "terminate":
             actor, comment, target = chief, case.close_reason, "terminated"
+        elif step == "suspend":  # 中止: the decision clock stops while the case waits (issue 14)
+            actor, comment, target = chief, "当事人下落不明，案件中止调查", "suspended"
         events.append(CaseEvent(case=case, action=step, from_state=state, to_state=target, actor=actor,
                                 at=at(day, rng), comment=comment, payload=payload))  # fmt: skip
         state = target

@@ -141,7 +141,11 @@ def pytest_fixture_setup(fixturedef, request):
 # Modules whose tests share slow module-level data: under xdist all of a module's tests go to one worker, which
 # writes the data once (the other tests are spread one by one as usual). --dist loadgroup with xdist_group marks
 # would do this, but groups nothing under pytest 9.2 (pytest-dev/pytest-xdist#1386).
-ONE_WORKER_MODULES = {"tests/supervision/test_seed_demo.py", "tests/supervision/test_bench_seed.py"}
+ONE_WORKER_MODULES = {
+    "tests/supervision/test_seed_demo.py",
+    "tests/supervision/test_bench_seed.py",
+    "tests/enforcement/test_statistics.py",
+}
 
 
 @pytest.hookimpl(optionalhook=True)

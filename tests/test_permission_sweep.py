@@ -404,6 +404,7 @@ DETAIL_ROUTES = {
     "credit.CreditRating": ["credit:rating-detail"],
     "credit.RepairApplication": ["credit:repair-detail"],
     "credit.Assessment": ["credit:assessment-detail"],
+    "enforcement.RecoveryEntry": ["enforcement:recovery-detail"],
 }
 
 

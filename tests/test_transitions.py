@@ -22,6 +22,7 @@ from enforcement.agreement_actions.transitions import TRANSITIONS as AA_TRANSITI
 from enforcement.cases.models import CaseOfficer, CaseState
 from enforcement.cases.procedure import ACTIONS, TABLE, available_actions
 from enforcement.cases.services import case_check_action
+from enforcement.legal.models import TerminationGround
 from enforcement.rewards import services as reward_services
 from enforcement.rewards.models import Reward
 from enforcement.rewards.transitions import TRANSITIONS as REWARD_TRANSITIONS
@@ -174,12 +175,14 @@ def test_agreement_actions(cast, b01_agreement):
     """Two kinds: an interview proposed by the branch chief (the chief or the director approves, never the
     proposer), and a termination proposed by an officer (the chief approves, then the director)."""
     case = CaseFactory(institution=b01_agreement.institution)
+    # A termination names its ground and evidence (Order No.2 Art 43, issue 14): one resting on the related case.
+    ground = TerminationGround.objects.filter(needs_case=True, min_suspensions=0, is_active=True).first()
     records = {}
     for s in AgreementAction.State.values:
         records[f"interview/{s}"] = AgreementActionFactory(agreement=b01_agreement, state=s, proposed_by=cast.b01_chief)
         records[f"terminate/{s}"] = AgreementActionFactory(
             agreement=b01_agreement, kind="terminate", state=s, proposed_by=cast.b01_officer, case=case,
-            starts_on=date(2026, 6, 1),
+            starts_on=date(2026, 6, 1), termination_ground=ground, evidence="行政处罚决定书（欺诈骗取医保基金）",
         )  # fmt: skip
     services = {
         "approve": lambda a, user: aa_services.agreement_action_approve(action=a, by=user),
@@ -193,7 +196,8 @@ def test_agreement_actions(cast, b01_agreement):
 def test_the_director_is_not_offered_the_chiefs_approval_of_a_termination(cast, b01_agreement):
     action = AgreementActionFactory(
         agreement=b01_agreement, kind="terminate", proposed_by=cast.b01_officer, starts_on=date(2026, 6, 1),
-        case=CaseFactory(institution=b01_agreement.institution),
+        case=CaseFactory(institution=b01_agreement.institution), evidence="行政处罚决定书（欺诈骗取医保基金）",
+        termination_ground=TerminationGround.objects.filter(needs_case=True, min_suspensions=0).first(),
     )  # fmt: skip
     assert "approve" not in {t.name for t in AA_TRANSITIONS.available(action, cast.director)}
     assert "approve" in {t.name for t in AA_TRANSITIONS.available(action, cast.b01_chief)}

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -18,22 +18,20 @@ from rest_framework.test import APIClient
 from enforcement.statistics.selectors import FIGURES, FUNNEL, year_statistics
 from supervision.org.models import OrgUnit, User
 from tests.enforcement.statistics_checks import figure_mismatches, listed
+from tests.shared_db import shared_fixture
 
 YEAR = timezone.localdate().year
 BRANCHES = {"B01", "B02", "B03"}
 
 
-@pytest.fixture(scope="module")
-def _demo(django_db_setup, django_db_blocker):
-    # The demo data once for the module, rolled back at its end; each test runs in a savepoint of it.
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+@shared_fixture(base=False)
+def statistics_demo():
+    # The demo data once for the module (tests/shared_db.py), rolled back at its end.
+    call_command("seed_demo", stdout=StringIO())
 
 
 @pytest.fixture
-def demo(_demo, db):
+def demo(statistics_demo):
     return None
 
 

@@ -83,6 +83,8 @@ def test_units_page_shows_the_users_scope(org, cast, client_for):
                 # statistics and the recovery ledger (issue 17; enforcement/apps.py)
                 "enforcement:statistics",
                 "enforcement:recovery-list",
+                # the deadline calculator (issue 14; enforcement/apps.py)
+                "enforcement:deadline-calculator",
             },
         ),
         ("admin", {"supervision:orgunit-list"}),
