@@ -352,6 +352,9 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "enforcement.documents.models.DocumentKind",
         "ReportStatusEnum": "supervision.reports.models.Report.Status",  # issue 6
         "ReportKindEnum": "supervision.reports.models.Report.Kind",
+        "AgreementStatusEnum": "supervision.register.models.Agreement.Status",
+        "ImportBatchStatusEnum": "supervision.leads.models.ImportBatch.Status",
+        "ScreeningJobStatusEnum": "supervision.screening.models.JobStatus",  # runs and settlement imports (issue 18)
     },
 }
 
