@@ -31,9 +31,8 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.files import FileProblem, detect_encoding
-from portal.permissions import roles_for
-from portal.scoping import subtree_units
-from supervision.org.models import OrgUnit, User
+from portal.scoping import acting_units
+from supervision.org.models import User
 from supervision.register.models import Institution
 from supervision.screening import engines
 from supervision.screening.models import CatalogueItem, CatalogueVersion, SettlementBatch
@@ -350,15 +349,11 @@ def _typed_lines(batch_id: int) -> str:
 # --- Settlement import: the service ---------------------------------------------------------------------
 
 
-def _import_units(by: User) -> list[OrgUnit]:
-    return by.scope_units(roles=roles_for("supervision.import_settlements"))
-
-
 def may_screen(user, perm: str) -> bool:
     """Screening is the monitoring centre's and the city chiefs': the role must be held in a city-wide unit."""
     if not user.is_authenticated or not user.is_active or not user.has_perm(perm):
         return False
-    return any(unit.parent_id is None for unit in user.scope_units(roles=roles_for(perm)))
+    return any(unit.parent_id is None for unit in acting_units(user, perm))
 
 
 def _data_dir() -> Path:
@@ -385,7 +380,7 @@ def settlement_import_start(*, by: User, fileobj, file_name: str) -> SettlementB
         raise PermissionDenied(_("Your role may not import settlement data."))
     check_upload_size(fileobj)
     raw = binary_file(fileobj)
-    units = _import_units(by)
+    units = acting_units(by, "supervision.import_settlements")
     batch = SettlementBatch(
         jurisdiction=units[0], file_name=(file_name or "settlements")[-255:], created_by=by, sha256=_sha256(raw)
     )
@@ -479,10 +474,7 @@ def _spool(field, workdir: Path) -> Path:
 
 
 def _importable_codes(by: User) -> set[str]:
-    units = _import_units(by)
-    queryset = Institution.objects.all()
-    if not any(unit.parent_id is None for unit in units):
-        queryset = queryset.filter(jurisdiction_id__in=subtree_units(units))
+    queryset = Institution.objects.acting(by, "supervision.import_settlements")
     return {code.upper() for code in queryset.values_list("code", flat=True)}
 
 
