@@ -14,7 +14,6 @@ from enforcement.cases.models import (
     CaseState,
     CaseUserObjectPermission,
     Discussion,
-    Evidence,
     Payment,
     ProposedPenalty,
     Recusal,
@@ -27,6 +26,7 @@ from enforcement.documents.models import (
     DocumentUserObjectPermission,
     PrintBatch,
 )
+from enforcement.evidence.models import Evidence
 from enforcement.public.models import Disclosure
 from enforcement.rewards.models import Reward
 from enforcement.rules.models import DiscretionBand, PenaltyRule, Thresholds, ViolationType

@@ -1,6 +1,5 @@
 """Cases (案件) and everything recorded on them: officers, recusals, reports, events, evidence, payments."""
 
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -332,49 +331,6 @@ class Discussion(models.Model):
 
     def __str__(self):
         return f"{self.case.number} {self.held_on}"
-
-
-class Evidence(models.Model):
-    """A piece of evidence with its SHA-256; immutable once the case is decided (corrections are versions)."""
-
-    class Kind(models.TextChoices):
-        DOCUMENT = "document", _("Documentary evidence")
-        PHYSICAL = "physical", _("Physical evidence")
-        AUDIOVISUAL = "audiovisual", _("Audio-visual material")
-        ELECTRONIC = "electronic", _("Electronic data")
-        WITNESS = "witness", _("Witness testimony")
-        STATEMENT = "statement", _("Party's statement")
-        EXPERT = "expert", _("Expert opinion")
-        RECORD = "record", _("Inspection or on-site record")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
-    captured_on = models.DateField(_("captured on"))
-    captured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    supersedes = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return self.title
-
-    @staticmethod
-    def digest(fileobj) -> str:
-        sha = hashlib.sha256()
-        for chunk in fileobj.chunks():
-            sha.update(chunk)
-        fileobj.seek(0)
-        return sha.hexdigest()
 
 
 class Payment(models.Model):

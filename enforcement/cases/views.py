@@ -23,7 +23,6 @@ from enforcement.cases.models import (
     CaseEvent,
     CaseOfficer,
     Discussion,
-    Evidence,
     Payment,
     ProposedPenalty,
     Recusal,
@@ -34,6 +33,7 @@ from enforcement.cases.procedure import ACTIONS, available_actions
 from enforcement.cases.services import CLOSE_BASES
 from enforcement.documents.models import DocumentKind
 from enforcement.documents.views import document_panel
+from enforcement.evidence.models import Evidence
 from enforcement.legal.models import PaymentPlan
 from enforcement.legal.selectors import applicable, legal_panel
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
@@ -249,7 +249,7 @@ def case_detail_queryset(user):
             Prefetch("reports", reports),
             Prefetch("events", CaseEvent.objects.select_related("actor")),
             Prefetch("discussions", Discussion.objects.select_related("recorded_by")),
-            Prefetch("evidence", Evidence.objects.select_related("captured_by")),
+            Prefetch("evidence", Evidence.objects.select_related("collected_by")),
             Prefetch("payments", Payment.objects.select_related("recorded_by")),
             Prefetch("agreement_actions", AgreementAction.objects.select_related("institution")),
             "pauses",

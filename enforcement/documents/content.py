@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases import clocks, gates
-from enforcement.cases.models import Case, CaseEvent, Evidence, ProposedPenalty
+from enforcement.cases.models import Case, CaseEvent, ProposedPenalty
 from enforcement.cases.penalties import NO_PENALTY_GROUNDS, NO_PENALTY_TEXT
 from enforcement.documents.models import Document, DocumentKind
+from enforcement.evidence.models import Evidence
 from portal.numerals import cn_date, cn_number, rmb_upper
 from portal.workdays import add_working_days
 
@@ -43,22 +44,27 @@ KIND_WORDS = {
     K.FILING_FORM: "立",
     K.CRIMINAL_TRANSFER: "移",
 }
-TEMPLATES = {kind: f"enforcement/pdf/{kind.value}.html" for kind in K}
-CASE_KINDS = frozenset(K) - {K.AGREEMENT_NOTICE}
+# The kinds that can be issued: each has its template. A kind of DocumentKind without one is not offered.
+ISSUED_KINDS = (
+    K.PRIOR_NOTICE, K.PENALTY_DECISION, K.NO_PENALTY_DECISION, K.SERVICE_RECEIPT, K.AGREEMENT_NOTICE,
+    K.FILING_FORM, K.CRIMINAL_TRANSFER,
+)  # fmt: skip
+TEMPLATES = {kind: f"enforcement/pdf/{kind.value}.html" for kind in ISSUED_KINDS}
+CASE_KINDS = frozenset(TEMPLATES) - {K.AGREEMENT_NOTICE}
 DECISION_KINDS = frozenset({K.PENALTY_DECISION, K.NO_PENALTY_DECISION})
 
 REGULATION = "《医疗保障基金使用监督管理条例》"
 PENALTY_LAW = "《中华人民共和国行政处罚法》"
 
 EVIDENCE_KINDS = {
-    Evidence.Kind.DOCUMENT: "书证",
+    Evidence.Kind.DOCUMENTARY: "书证",
     Evidence.Kind.PHYSICAL: "物证",
     Evidence.Kind.AUDIOVISUAL: "视听资料",
     Evidence.Kind.ELECTRONIC: "电子数据",
     Evidence.Kind.WITNESS: "证人证言",
     Evidence.Kind.STATEMENT: "当事人的陈述",
-    Evidence.Kind.EXPERT: "鉴定意见",
-    Evidence.Kind.RECORD: "勘验笔录、现场笔录",
+    Evidence.Kind.EXPERT_OPINION: "鉴定意见",
+    Evidence.Kind.INSPECTION_RECORD: "勘验笔录、现场笔录",
 }
 LEAD_SOURCES = {
     "screening": "医保智能监管数据筛查",
@@ -233,10 +239,10 @@ def penalty_basis(report) -> str:
 
 
 def evidence_rows(case: Case) -> list[dict]:
-    rows = Evidence.objects.filter(case=case, superseded_by__isnull=True).order_by("captured_on", "pk")
+    rows = Evidence.objects.filter(case=case, superseded_by__isnull=True).order_by("collected_on", "pk")
     return [
         {"kind": EVIDENCE_KINDS.get(e.kind, e.get_kind_display()), "title": e.title, "source": e.source,
-         "captured_on": cn_date(e.captured_on)}
+         "collected_on": cn_date(e.collected_on)}
         for e in rows
     ]  # fmt: skip
 

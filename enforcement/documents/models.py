@@ -22,6 +22,28 @@ class DocumentKind(models.TextChoices):
     AGREEMENT_NOTICE = "agreement_notice", _("Agreement action notice")
     FILING_FORM = "filing_form", _("Filing approval form")
     CRIMINAL_TRANSFER = "criminal_transfer", _("Transfer of a suspected crime")
+    # The case file's documents (issue 15). A kind is issuable once content.TEMPLATES has its template.
+    NOT_FILING_FORM = "not_filing_form", _("Approval form for not filing a case")
+    INQUIRY_NOTICE = "inquiry_notice", _("Inquiry notice")
+    INQUIRY_RECORD = "inquiry_record", _("Inquiry record")
+    SITE_INSPECTION_RECORD = "site_inspection_record", _("On-site inspection record")
+    EVIDENCE_REQUEST = "evidence_request", _("Notice to produce evidence")
+    ASSISTANCE_LETTER = "assistance_letter", _("Letter requesting assistance with an investigation")
+    PRESERVATION_NOTICE = "preservation_notice", _("Notice of registration and preservation of evidence")
+    PRESERVATION_DECISION = "preservation_decision", _("Decision on preserved evidence")
+    SEALING_DECISION = "sealing_decision", _("Sealing decision")
+    UNSEALING_DECISION = "unsealing_decision", _("Decision to lift a sealing")
+    ORDER_TO_CORRECT = "order_to_correct", _("Order to correct")
+    INVESTIGATION_REPORT = "investigation_report", _("Investigation report")
+    HEARING_NOTICE = "hearing_notice", _("Hearing notice")
+    HEARING_RECORD = "hearing_record", _("Hearing record")
+    HEARING_REPORT = "hearing_report", _("Hearing report")
+    LEGAL_REVIEW_OPINION = "legal_review_opinion", _("Legal review opinion")
+    COLLECTIVE_DISCUSSION_RECORD = "collective_discussion_record", _("Collective discussion record")
+    DECISION_APPROVAL_FORM = "decision_approval_form", _("Penalty decision approval form")
+    PAYMENT_DEMAND = "payment_demand", _("Demand for payment")
+    PAYMENT_PLAN_DECISION = "payment_plan_decision", _("Decision on deferred or instalment payment")
+    CLOSING_FORM = "closing_form", _("Case closing approval form")
 
 
 class Document(ScopedModel):
@@ -45,7 +67,7 @@ class Document(ScopedModel):
         related_name="documents",
         verbose_name=_("agreement action"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    kind = models.CharField(_("kind"), max_length=40, choices=DocumentKind.choices)
     issuing_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("issuing unit")
     )

@@ -11,11 +11,12 @@ from django.core.files.storage import default_storage
 
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases import demo
-from enforcement.cases.models import CaseEvent, Evidence
+from enforcement.cases.models import CaseEvent
 from enforcement.cases.services import InvalidState
 from enforcement.documents import services as document_services
 from enforcement.documents.models import Document, PrintBatch
 from enforcement.documents.services import document_issue, print_batch_create
+from enforcement.evidence.models import Evidence
 from portal import audit, pdf
 from portal.numerals import cn_date, rmb_upper
 from supervision.org.models import AuditEvent, User
@@ -31,8 +32,8 @@ def decided(driver):
     """A B01 penalty case decided by the chief after a hearing, with one piece of evidence on record."""
     case = driver.case_in("investigating")
     Evidence.objects.create(
-        case=case, kind="document", title="门诊处方及医保结算明细", source="东湖人民医院信息系统",
-        captured_on=driver.dates.filed, captured_by=driver.o1,
+        case=case, kind="documentary", title="门诊处方及医保结算明细", source="东湖人民医院信息系统",
+        collected_on=driver.dates.filed, collected_by=driver.o1,
     )  # fmt: skip
     return driver.to(case, "decided")
 
