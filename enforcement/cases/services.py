@@ -48,6 +48,14 @@ CASE_FIELDS_AUDITED = [
 ]  # fmt: skip
 
 
+def ensure_writable(case: Case) -> None:
+    """An archived case is frozen: it, its evidence, records and documents refuse every write (409).
+
+    Every service that writes something belonging to a case asks this first, under the case's row lock."""
+    if case.state == S.ARCHIVED:
+        raise InvalidState(_("The case is archived: its file can no longer be changed."))
+
+
 def _today(value) -> date:
     return value or timezone.localdate()
 
