@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format install migrate demo worker bench clean messages
+.PHONY: help debs run test lint format install migrate demo worker bench clean messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,9 +27,32 @@ migrate: install ## Apply database migrations
 demo: migrate ## Load the demo organisation, accounts and data (idempotent)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 
-run: demo ## Install, migrate, load demo data and serve at http://127.0.0.1:$(PORT)/
+# What printing needs from Debian: Pango and HarfBuzz's subsetter for WeasyPrint, the documents' CJK serif font.
+PRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+
+debs: ## Install the Debian packages printing needs, when this user may (root or passwordless sudo)
+	@missing=$$(for p in $(PRINT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done | xargs); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+		echo "Printing needs Pango, HarfBuzz and the Noto CJK fonts; install them with your system's packages."; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+		echo "Printing (PDF notices) needs: sudo apt-get install $$missing"; echo "Continuing without it."; exit 0; fi; \
+	echo "Installing $$missing (printing)"; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+		|| { $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing >/dev/null; } \
+		|| echo "Could not install $$missing: printing will not work until they are installed."
+
+# The demo serves as production does, with DEBUG off, so a wrong address shows the portal's own 404 page and
+# not Django's debug page; a development key kept in var/ and plain HTTP on localhost. `DEBUG=1 make run`
+# serves with the debug pages instead.
+DEV_SERVE := SECRET_KEY="$$(cat var/dev-secret-key)" ALLOWED_HOSTS=127.0.0.1,localhost \
+	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
+
+run: debs demo ## Install, migrate, load demo data and serve at http://127.0.0.1:$(PORT)/
+	@test -s var/dev-secret-key || (mkdir -p var && $(PY) -c "import secrets; print('dev-' + secrets.token_urlsafe(48))" > var/dev-secret-key)
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (demo accounts: see README; password $${DEMO_PASSWORD:-demo-pass-2026})"
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_SERVE) DEBUG=$${DEBUG:-0} $(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 worker: migrate ## Run the background task worker (imports, PDF batches, nightly jobs)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker

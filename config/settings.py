@@ -49,9 +49,9 @@ INSTALLED_APPS = [
     "guardian",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "config.apps.LoginLockoutsConfig",  # axes
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.BackgroundTasksConfig",  # django_tasks_db
     "supervision",
     "enforcement",
     "credit",

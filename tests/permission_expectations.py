@@ -99,7 +99,8 @@ ROUTES: dict[str, Route] = {
     "logout": Route(fixed=405, post=p(fixed=302)),  # POST only
     "password_change": r(EVERYONE, post=p()),
     "password_change_done": r(EVERYONE),
-    "set_language": Route(fixed=302, post=p(fixed=302)),  # GET just redirects back
+    "set_language": Route(fixed=302, post=p(fixed=302)),
+    "favicon": Route(fixed=301),  # to the static icon, for everyone  # GET just redirects back
     "javascript-catalog": Route(fixed=200),
     "supervision:orgunit-list": r(STAFF | {"admin"}),
     "supervision:institution-list": r(STAFF),
@@ -205,6 +206,7 @@ ROUTES: dict[str, Route] = {
     "public:case-detail": r(EVERYONE, anon=200, obj="disclosure"),
     "public:report": r(EVERYONE, anon=200, post=p(anon=200)),
     "public:report-track": r(EVERYONE, anon=200, post=p(anon=200)),
+    "public:report-done": r(EVERYONE, fixed=302),  # without a report just sent, back to the form
     # --- end of issue 6 pages ---
     # --- Credit evaluation (issue 7; credit/urls.py, credit/public_urls.py) ---
     "credit:rating-list": r(STAFF),

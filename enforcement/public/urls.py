@@ -10,5 +10,6 @@ urlpatterns = [
     path("", public_views.index, name="index"),
     path("decisions/<int:pk>/", public_views.case_detail, name="case-detail"),
     path("report/", public_views.report, name="report"),
+    path("report/done/", public_views.report_done, name="report-done"),
     path("report/track/", public_views.report_track, name="report-track"),
 ]

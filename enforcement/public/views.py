@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from supervision.inspections.models import RandomDraw
 from supervision.register.models import Institution
 from supervision.reports import services as reports_services
 from supervision.reports.forms import PublicReportForm, TrackForm
+from supervision.reports.models import Report
 
 LIST_LIMIT = 100
 
@@ -137,15 +138,30 @@ def report(request):
             except ValidationError as exc:
                 form_errors_from(exc, form)
             else:
-                response = render(request, "public/report_done.html", {"report": created})
-                response["Cache-Control"] = "no-store"
-                return response
+                # Post/redirect/get: reloading the confirmation never sends the report again. The tracking code
+                # stays out of the address (and so of logs and history): the session remembers the report.
+                request.session[DONE_SESSION_KEY] = created.pk
+                return redirect("public:report-done")
     else:
         form = PublicReportForm(institutions=institutions)
     return render(request, "public/report_form.html", {"form": form})
 
 
 report.upload_kind = "attachment"  # portal.uploads: the size cap is checked before the body is read
+
+
+DONE_SESSION_KEY = "public_report_done"
+
+
+@require_http_methods(["GET"])
+def report_done(request):
+    """The confirmation of the report this browser just sent, with its tracking code; reloading is harmless."""
+    created = Report.objects.filter(pk=request.session.get(DONE_SESSION_KEY)).first()
+    if created is None:
+        return redirect("public:report")
+    response = render(request, "public/report_done.html", {"report": created})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,7 +23,7 @@ def test_home_and_case_list_are_chinese(browser, no_page_errors, cast, driver):
     page = browser.as_user(cast.b01_chief)
     assert page.get_attribute("html", "lang") == "zh-hans"
     links = page.eval_on_selector_all("a, button", "els => els.map(el => el.textContent.trim())")
-    for label in ("医保基金监管平台", "首页", "线索", "案件", "退出"):
+    for label in ("医保基金监管执法平台", "首页", "线索", "案件", "退出"):
         assert label in links
     assert "欢迎您" in page.inner_text("main h1")
     fonts = rendering_fonts(page, ".navbar-brand")

@@ -132,3 +132,21 @@ def test_import_calendar_command_reports_every_bad_row_and_writes_nothing(db, tm
 def test_import_calendar_command_refuses_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_calendar", str(tmp_path / "nope.csv"))
+
+
+def test_the_admin_index_names_every_app_and_model_in_chinese(cast, client_for):
+    """Third-party apps included (login lockouts, background tasks): no English name on the admin's index."""
+    import re
+
+    from django.contrib import admin
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    request = RequestFactory().get("/admin/")
+    request.user = cast.admin
+    with translation.override("zh-hans"):
+        names = [str(app["name"]) for app in admin.site.get_app_list(request)]
+        names += [str(m["name"]) for app in admin.site.get_app_list(request) for m in app["models"]]
+    english = [name for name in names if re.search(r"[A-Za-z]{3,}", name)]
+    assert names and english == []
+    assert client_for(cast.admin).get(reverse("admin:index")).status_code == 200

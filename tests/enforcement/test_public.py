@@ -198,9 +198,15 @@ def test_anonymous_public_report_gets_a_tracking_code_and_becomes_a_lead(b02_ins
         "institution": b02_institution.pk, "summary": "医院虚构住院", "details": "从未住院却有结算记录",
         "is_anonymous": "on",
     })  # fmt: skip
-    assert response.status_code == 200
+    # Post/redirect/get: the confirmation is its own page, and reloading it sends nothing again.
+    assert response.status_code == 302 and response["Location"] == reverse("public:report-done")
     report = Report.objects.get(summary="医院虚构住院")
-    assert report.tracking_code in response.content.decode()
+    assert "TRK" not in response["Location"] and report.tracking_code not in response["Location"]
+    for _reload in range(2):
+        done = client.get(reverse("public:report-done"))
+        assert done.status_code == 200 and report.tracking_code in done.content.decode()
+        assert done["Cache-Control"] == "no-store"
+    assert Report.objects.filter(summary="医院虚构住院").count() == 1
     assert report.kind == Report.Kind.PUBLIC and report.is_anonymous and not report.reporter_name
     assert report.lead.source == "report" and report.jurisdiction == b02_institution.jurisdiction
     tracked = client.post(reverse("public:report-track"), {"code": report.tracking_code.lower()})
@@ -241,13 +247,13 @@ def test_reporter_identity_only_for_the_handling_branch(b02_institution, cast, a
 def test_public_reports_are_rate_limited_per_address(b02_institution, client, settings):
     settings.REPORTS = {**settings.REPORTS, "public_rate_limit": 2}
     data = {"institution": b02_institution.pk, "summary": "s", "details": "d", "is_anonymous": "on"}
-    assert client.post(reverse("public:report"), data).status_code == 200
-    assert client.post(reverse("public:report"), data).status_code == 200
+    assert client.post(reverse("public:report"), data).status_code == 302
+    assert client.post(reverse("public:report"), data).status_code == 302
     limited = client.post(reverse("public:report"), data)
     assert limited.status_code == 429 and limited["Retry-After"]
     assert Report.objects.count() == 2
     other = client.post(reverse("public:report"), data, REMOTE_ADDR="10.1.2.3")
-    assert other.status_code == 200 and Report.objects.count() == 3
+    assert other.status_code == 302 and Report.objects.count() == 3
 
 
 def test_a_supervisor_never_sees_a_public_report(b01_institution, cast, api_for):
@@ -260,3 +266,13 @@ def test_publish_due_counts_working_days(db, settings):
     settings.PUBLIC_DISCLOSURE = {**settings.PUBLIC_DISCLOSURE, "publish_working_days": 7}
     assert publish_due(date(2026, 3, 2)) == date(2026, 3, 11)
     assert publish_due(date(2026, 3, 2)) - date(2026, 3, 2) >= timedelta(days=7)
+
+
+def test_the_confirmation_page_without_a_report_just_sent_goes_back_to_the_form(client):
+    response = client.get(reverse("public:report-done"))
+    assert response.status_code == 302 and response["Location"] == reverse("public:report")
+
+
+def test_the_favicon_is_served_from_the_static_files(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/favicon.ico")
