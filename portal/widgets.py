@@ -4,6 +4,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 
 class LongSelect(forms.Select):
@@ -30,3 +31,11 @@ class LongSelect(forms.Select):
         value = "" if value is None else str(value)
         selected = " selected" if value in chosen else ""
         return f'<option value="{escape(value)}"{selected}>{escape(label)}</option>'
+
+
+class YesNoAll(forms.NullBooleanSelect):
+    """A yes/no filter whose empty choice reads “all” (全部), not “unknown”: an unset filter filters nothing."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("unknown", _("All")), ("true", _("Yes")), ("false", _("No")))

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from enforcement.cases.models import Case, CaseState
 from enforcement.cases.queues import CASE_QUEUES, apply_queue
 from enforcement.rules.models import ViolationType
+from portal.widgets import YesNoAll
 from supervision.org.filters import ScopedFilterSet, SearchFilter, UserFilter, officers_in_scope
 from supervision.org.models import OrgUnit
 
@@ -44,7 +45,7 @@ class CaseFilter(ScopedFilterSet):
         queryset=ViolationType.objects.all(), to_field_name="code", field_name="violation_types",
         label=_("Violation code"),
     )  # fmt: skip
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=YesNoAll)
     opened = django_filters.DateFromToRangeFilter(field_name="opened_at__date", label=_("Opened"))
     decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("Decided"))
     closed = django_filters.DateFromToRangeFilter(field_name="closed_on", label=_("Closed on"))

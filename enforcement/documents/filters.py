@@ -1,10 +1,10 @@
 """FilterSets shared by the case and agreement-action pages, their exports and the API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.documents.models import Document, DocumentKind
+from portal.widgets import YesNoAll
 from supervision.org.filters import ScopedFilterSet, SearchFilter
 
 
@@ -14,9 +14,7 @@ class DocumentFilter(ScopedFilterSet):
     )
     kind = django_filters.MultipleChoiceFilter(choices=DocumentKind.choices, label=_("Kind"))
     issued = django_filters.DateFromToRangeFilter(field_name="issued_at__date", label=_("Issued"))
-    current = django_filters.BooleanFilter(
-        method="filter_current", label=_("Version in force"), widget=forms.NullBooleanSelect
-    )
+    current = django_filters.BooleanFilter(method="filter_current", label=_("Version in force"), widget=YesNoAll)
     case = django_filters.NumberFilter(field_name="case_id", label=_("Case"))
 
     class Meta:

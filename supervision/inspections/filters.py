@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.widgets import YesNoAll
 from supervision.inspections.models import Inspection, RandomDraw
 from supervision.org.filters import ScopedFilterSet, SearchFilter
 
@@ -34,7 +35,7 @@ class RandomDrawFilter(ScopedFilterSet):
         lookup_expr="isnull",
         exclude=True,
         label=_("Published"),
-        widget=forms.NullBooleanSelect,
+        widget=YesNoAll,
     )
 
     class Meta:

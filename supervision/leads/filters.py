@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.widgets import YesNoAll
 from supervision.leads.models import ImportBatch, Lead
 from supervision.org.filters import ScopedFilterSet, SearchFilter, UserFilter, officers_in_scope
 
@@ -17,7 +18,7 @@ class LeadFilter(ScopedFilterSet):
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     assignee = UserFilter(queryset=officers_in_scope, label=_("Verifying officer"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Assigned to me"), widget=forms.CheckboxInput)
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.NullBooleanSelect)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=YesNoAll)
     received = django_filters.DateFromToRangeFilter(field_name="received_on", label=_("Received"))
     decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("Verification concluded"))
     batch = django_filters.NumberFilter(field_name="batch_id", label=_("Import batch"))

@@ -3,15 +3,42 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from portal.scoping import subtree_units
-from portal.widgets import LongSelect
+from portal.widgets import LongSelect, YesNoAll
 from supervision.org.models import OrgUnit, Role, RoleAssignment, User
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Accepts any unit (a unit outside the user's scope filters to nothing, as before), but offers only
+    ``shown``: the units of the user's own subtrees, so a branch officer's pick list is their branch."""
+
+    shown_to = None  # the user whose units are offered; read only when the choices are rendered
+
+    def _get_choices(self):
+        if self.shown_to is None:
+            return super()._get_choices()
+        return [("", self.empty_label), *((u.pk, str(u)) for u in units_in_scope(self.shown_to))]
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class _LazyChoices(BaseChoiceIterator):
+    """The widget's choices, read from the field when the select is rendered (never for the API)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        return iter(self.field.choices)
 
 
 class JurisdictionFilter(django_filters.ModelChoiceFilter):
     """A unit id; matches records anywhere in that unit's subtree. Narrows the already-scoped queryset."""
+
+    field_class = UnitChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", OrgUnit.objects.all())
@@ -48,8 +75,18 @@ class ScopedFilterSet(django_filters.FilterSet):
     jurisdiction = JurisdictionFilter()
     # Records held by the city bureau and its divisions, outside every branch: the statistics' city row (issue 17).
     city_level = django_filters.BooleanFilter(
-        method="filter_city_level", label=_("Held by the city bureau"), widget=forms.NullBooleanSelect
+        method="filter_city_level", label=_("Held by the city bureau"), widget=YesNoAll
     )
+
+    @property
+    def form(self):
+        form = super().form
+        field = form.fields.get("jurisdiction")
+        user = getattr(self.request, "user", None)
+        if isinstance(field, UnitChoiceField) and user is not None and user.is_authenticated:
+            field.shown_to = user
+            field.widget.choices = _LazyChoices(field)
+        return form
 
     def filter_city_level(self, qs, name, value):
         if value is None:
@@ -57,6 +94,13 @@ class ScopedFilterSet(django_filters.FilterSet):
         city_units = OrgUnit.objects.filter(kind__in=[OrgUnit.Kind.CITY, OrgUnit.Kind.DIVISION]).values("pk")
         field = f"{getattr(qs, 'jurisdiction_field', 'jurisdiction')}_id__in"
         return qs.filter(**{field: city_units}) if value else qs.exclude(**{field: city_units})
+
+
+def units_in_scope(user) -> list[OrgUnit]:
+    """The units a filter offers ``user``: every unit in the subtrees the user sees, in tree order."""
+    if user.is_superuser:
+        return list(OrgUnit.objects.order_by("path"))
+    return list(OrgUnit.objects.filter(pk__in=subtree_units(user.scope_units())).order_by("path"))
 
 
 class OrgUnitFilter(django_filters.FilterSet):

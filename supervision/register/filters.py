@@ -1,9 +1,9 @@
 """One FilterSet per list, shared by the HTML list, its Excel export and the API viewset."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.widgets import YesNoAll
 from supervision.org.filters import ScopedFilterSet, SearchFilter
 from supervision.register.models import Agreement, Institution
 
@@ -16,7 +16,7 @@ class InstitutionFilter(ScopedFilterSet):
         field_name="agreement_status", choices=Agreement.Status.choices, label=_("Agreement status")
     )
     credit_grade = django_filters.ChoiceFilter(choices=[(g, g) for g in "ABCDE"], label=_("Credit grade"))
-    is_public = django_filters.BooleanFilter(label=_("Public institution"), widget=forms.NullBooleanSelect)
+    is_public = django_filters.BooleanFilter(label=_("Public institution"), widget=YesNoAll)
 
     class Meta:
         model = Institution

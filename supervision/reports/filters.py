@@ -1,9 +1,9 @@
 """FilterSet of the reports list, shared by the staff page and the API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.widgets import YesNoAll
 from supervision.org.filters import ScopedFilterSet, SearchFilter
 from supervision.reports.models import Report
 
@@ -13,9 +13,7 @@ class ReportFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=Report.Kind.choices, label=_("Kind"))
     status = django_filters.MultipleChoiceFilter(choices=Report.Status.choices, label=_("Status"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label=_("Reply overdue"), widget=forms.NullBooleanSelect
-    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Reply overdue"), widget=YesNoAll)
     received = django_filters.DateFromToRangeFilter(field_name="received_on", label=_("Received"))
 
     class Meta:

@@ -503,3 +503,22 @@ def test_detail_query_count_does_not_grow_with_the_record(driver, cast, client):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(detail_url(long)).status_code == 200
     assert len(ctx.captured_queries) == few
+
+
+def test_the_jurisdiction_filter_offers_only_the_units_in_scope(org, cast, client_for):
+    """A branch officer's pick list is their own branch; a city user's is the whole tree."""
+    import re
+
+    def offered(user):
+        html = client_for(user).get(LIST_URL).content.decode()
+        select = re.search(r'<select name="jurisdiction".*?</select>', html, re.S).group(0)
+        return set(re.findall(r'<option value="(\d+)"', select))
+
+    assert offered(cast.b01_officer) == {str(org.b01.pk), str(org.b01s.pk)}
+    assert {str(org.b01.pk), str(org.b02.pk), str(org.city.pk)} <= offered(cast.director)
+
+
+def test_yes_no_filters_read_all_when_unset(cast, client_for):
+    html = client_for(cast.b01_officer).get(LIST_URL).content.decode()
+    overdue = html[html.index('name="overdue"') :].split("</select>")[0]
+    assert '<option value="unknown" selected>全部</option>' in overdue
