@@ -1,7 +1,5 @@
 """Small presentation helpers for the enforcement pages (no queries)."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 
 register = template.Library()
@@ -46,14 +44,3 @@ def state_tone(state: str) -> str:
 def measure_tone(state: str) -> str:
     """Bootstrap colour of an agreement action state badge."""
     return MEASURE_TONES.get(state, "secondary")
-
-
-@register.filter
-def money(value) -> str:
-    """CNY amounts as the documents write them: 100,000.00."""
-    if value is None or value == "":
-        return ""
-    try:
-        return f"{Decimal(value):,.2f}"
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
