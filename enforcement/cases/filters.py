@@ -42,7 +42,7 @@ class CaseFilter(ScopedFilterSet):
     officer = UserFilter(queryset=officers_in_scope, method="filter_officer", label=_("Officer"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     violation_code = django_filters.ModelChoiceFilter(
-        queryset=ViolationType.objects.all(), to_field_name="code", field_name="violation_types",
+        queryset=ViolationType.objects.order_by("article", "name"), to_field_name="code", field_name="violation_types",
         label=_("Violation code"),
     )  # fmt: skip
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"), widget=YesNoAll)

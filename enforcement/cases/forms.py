@@ -295,7 +295,9 @@ class CaseOpenForm(StyledFormMixin, forms.Form):
     )
     party_name = forms.CharField(label=_("Party name (a person)"), max_length=120, required=False)
     violation_codes = forms.ModelMultipleChoiceField(
-        label=_("Violation codes"), queryset=ViolationType.objects.filter(is_active=True), to_field_name="code"
+        label=_("Violation codes"),
+        queryset=ViolationType.objects.filter(is_active=True).order_by("article", "name"),
+        to_field_name="code",
     )
     amount_involved = forms.DecimalField(label=_("Amount involved (CNY)"), max_digits=14, decimal_places=2, min_value=0)
     lead_received_on = _date(_("Lead received on"))

@@ -13,7 +13,9 @@ class LeadCaseForm(StyledFormMixin, forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     violation_codes = forms.ModelMultipleChoiceField(
-        label=_("Violation codes"), queryset=ViolationType.objects.filter(is_active=True), to_field_name="code"
+        label=_("Violation codes"),
+        queryset=ViolationType.objects.filter(is_active=True).order_by("article", "name"),
+        to_field_name="code",
     )
     amount_involved = forms.DecimalField(label=_("Amount involved (CNY)"), max_digits=14, decimal_places=2, min_value=0)
     facts = forms.CharField(label=_("Facts"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -14,7 +14,7 @@ from portal.extensions import (
 def active_violation_codes() -> list[tuple[str, str]]:
     from enforcement.rules.models import ViolationType
 
-    return [(v.code, v.name) for v in ViolationType.objects.filter(is_active=True).order_by("code")]
+    return [(v.code, v.name) for v in ViolationType.objects.filter(is_active=True).order_by("article", "name")]
 
 
 def register() -> None:

@@ -71,6 +71,10 @@ class PenaltyRule(models.Model):
         return None
 
 
+# The provinces whose discretion benchmarks (自由裁量基准) are loaded, by the key their bands carry.
+PROVINCE_NAMES = {"henan": "河南省", "hubei": "湖北省", "zhejiang": "浙江省", "sichuan": "四川省"}
+
+
 class DiscretionBand(models.Model):
     """A discretion sub-band of a rule (自由裁量基准), per province (e.g. Henan 2–3× / 3–4× / 4–5×)."""
 
@@ -90,7 +94,16 @@ class DiscretionBand(models.Model):
         ordering = ["rule", "province", "order"]
 
     def __str__(self):
-        return f"{self.rule.code} {self.name}"
+        return f"{self.rule} {self.name}"
+
+    @property
+    def province_display(self) -> str:
+        """The benchmark's issuer in words: “河南省（2022年）” for ``henan-2022``; empty for the default bands."""
+        if self.province == "default":
+            return ""
+        place, _sep, year = self.province.partition("-")
+        name = PROVINCE_NAMES.get(place, place)
+        return f"{name}（{year}年）" if year.isdigit() else name
 
 
 class ViolationType(models.Model):
@@ -110,7 +123,7 @@ class ViolationType(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.name}（{self.code}）"
+        return self.name
 
 
 class ThresholdsQuerySet(models.QuerySet):
