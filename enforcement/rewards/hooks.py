@@ -19,10 +19,10 @@ register(
 
 def register_all() -> None:
     from enforcement.public.services import disclosures_publish_due, outcome_hook
-    from enforcement.rewards.services import rewards_waive_due
+    from enforcement.rewards.services import CHECK_LABELS, rewards_waive_due
     from portal.context_processors import NAVIGATION
     from portal.outcomes import register_outcome_hook
-    from supervision.org.models import AUDIT_VERBS
+    from supervision.org.models import AUDIT_KEYS, AUDIT_VERBS
     from supervision.register.services import AGREEMENT_REFRESH_HOOKS
 
     for hook in (disclosures_publish_due, rewards_waive_due):
@@ -33,3 +33,5 @@ def register_all() -> None:
         NAVIGATION.append((_("Rewards"), "enforcement:reward-list", "enforcement.view_reward"))
     for verb, label in (("claim", _("claim recorded")), ("waive", _("waived")), ("withdraw", _("withdrawn"))):
         AUDIT_VERBS.setdefault(verb, label)
+    for key, label in CHECK_LABELS.items():  # a reward's eligibility checks, each under its label in the history
+        AUDIT_KEYS.setdefault(key, label)

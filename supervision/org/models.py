@@ -307,6 +307,9 @@ class AuditEventQuerySet(models.QuerySet):
         for event in events:
             for field, value in event.references():
                 wanted.setdefault(field.related_model, set()).add(value)
+        for event in events:
+            for model, value in event.named_references():
+                wanted.setdefault(model, set()).add(value)
         names = {}
         for model, ids in wanted.items():
             for pk, row in model._base_manager.in_bulk(list(ids)).items():
@@ -393,10 +396,51 @@ class AuditEvent(models.Model):
                 if field is not None and field.is_relation and isinstance(value, int) and not isinstance(value, bool):
                     yield field, value
 
-    def _name(self, field, value):
+    def named_references(self):
+        """(model, id) for values that name people or groups outside a foreign key: a grant's ``to``
+        ("user:14"), a team's list of user ids."""
+        for values in (self.before or {}, self.after or {}):
+            for key, value in values.items():
+                if key == "to" and isinstance(value, str) and ":" in value:
+                    kind, _sep, pk = value.partition(":")
+                    if pk.isdigit() and kind in ("user", "group"):
+                        yield _grantee_model(kind), int(pk)
+                elif key in USER_LIST_KEYS and isinstance(value, list):
+                    yield from ((User, v) for v in value if isinstance(v, int) and not isinstance(v, bool))
+
+    def _name(self, field, value, key=None):
         if field is not None and field.is_relation and isinstance(value, int) and not isinstance(value, bool):
             return self.reference_names.get((field.related_model, value), value)
+        if key == "to" and isinstance(value, str) and ":" in value:
+            kind, _sep, pk = value.partition(":")
+            if pk.isdigit() and kind in ("user", "group"):
+                return self.reference_names.get((_grantee_model(kind), int(pk)), _("a user no longer on file"))
+        if key in USER_LIST_KEYS and isinstance(value, list):
+            return [self.reference_names.get((User, v), v) for v in value]
+        if key == "actions" and isinstance(value, list):
+            return [str(GRANT_ACTIONS.get(v, v)) for v in value]
         return value
+
+    @property
+    def is_creation(self) -> bool:
+        """A new record: the history shows one line, its recorded values folded away."""
+        return self.before is None and bool(self.after) and len(self.after) > 2 and self.verb not in GRANT_VERBS
+
+    @property
+    def summary(self) -> str:
+        """One sentence for events that read better as one: grants and their withdrawal."""
+        if self.verb in GRANT_VERBS:
+            values = self.after if self.verb == "grant_access" else self.before
+            values = values or {}
+            whom = self._name(None, values.get("to"), "to")
+            actions = "、".join(self._name(None, values.get("actions") or ["view"], "actions"))
+            template = (
+                _("Granted %(whom)s the right to %(actions)s this record")
+                if self.verb == "grant_access"
+                else _("Withdrew %(whom)s's right to %(actions)s this record")
+            )
+            return template % {"whom": whom, "actions": actions}
+        return ""
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:
@@ -415,7 +459,7 @@ class AuditEvent(models.Model):
             if field is not None and field.choices:
                 labels = dict(field.flatchoices)
                 old, new = labels.get(old, old), labels.get(new, new)
-            old, new = _readable(self._name(field, old), field), _readable(self._name(field, new), field)
+            old, new = _readable(self._name(field, old, key), field), _readable(self._name(field, new, key), field)
             named = field is not None and str(field.verbose_name) != field.name.replace("_", " ")
             label = field.verbose_name if named else AUDIT_KEYS.get(key, field.verbose_name if field else key)
             rows.append((str(label), old, new))
@@ -438,7 +482,22 @@ def _readable(value, field=None):
         if all(isinstance(item, str | int | float) for item in value):
             return "、".join(str(item) for item in value)
         return ngettext("%(count)d entry", "%(count)d entries", len(value)) % {"count": len(value)}
+    if isinstance(value, dict):
+        # A recorded set of answers (a reward's eligibility checks…): each under its label, as a list.
+        return "；".join(f"{AUDIT_KEYS.get(k, k)}：{_readable(v)}" for k, v in value.items())
     return value
+
+
+def _grantee_model(kind: str):
+    from django.contrib.auth.models import Group
+
+    return User if kind == "user" else Group
+
+
+GRANT_VERBS = ("grant_access", "revoke_access")
+GRANT_ACTIONS = {"view": _("view"), "change": _("change"), "act": _("act on")}
+# Recorded keys whose value is a list of user ids (shown as names).
+USER_LIST_KEYS = ("team",)
 
 
 # Labels of recorded keys that are not fields of the record (e.g. the sizes of a draw's pools).
@@ -446,7 +505,7 @@ AUDIT_KEYS = {
     "pool": _("institutions in the pool"),
     "officers": _("officers in the pool"),
     "count": _("number drawn"),
-    "team": _("team (user ids)"),
+    "team": _("team"),
     "finding": _("finding (no.)"),
     "violation_code": _("violation code"),
     "amount": _("amount (CNY)"),

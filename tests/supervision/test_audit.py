@@ -358,3 +358,35 @@ def test_history_names_the_records_a_change_refers_to(cast, b01_institution, dja
     shown = [str(value) for event in events for _label, _old, value in event.changes]
     assert str(b01_institution) in shown and str(cast.b01_officer) in shown
     assert str(b01_institution.pk) not in shown
+
+
+def test_history_tells_a_grant_as_a_sentence_with_the_person_named(cast, b01_institution):
+    from django.utils import translation
+
+    org_services.access_grant(
+        obj=b01_institution, to=cast.b02_officer, by=None, actions=("view", "change"), reason="交叉检查"
+    )
+    [event] = [e for e in AuditEvent.objects.history_of(b01_institution) if e.verb == "grant_access"]
+    with translation.override("zh-hans"):
+        sentence = str(event.summary)
+    assert str(cast.b02_officer) in sentence and "user:" not in sentence
+    assert "查看" in sentence and "修改" in sentence
+
+
+def test_history_folds_a_creation_and_lists_recorded_answers_under_their_labels(db):
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import translation
+
+    from enforcement.rewards.models import Reward
+
+    event = AuditEvent(
+        verb="create",
+        content_type=ContentType.objects.get_for_model(Reward),
+        before=None,
+        after={"tier": "first", "checks": {"public_report": True, "wants_reward": False}, "rate": "0.04"},
+    )
+    assert event.is_creation and not event.summary
+    with translation.override("zh-hans"):
+        rows = {str(label): str(new) for label, _old, new in event.changes}
+    checks = next(value for value in rows.values() if "：" in value)
+    assert "{" not in checks and "public_report" not in checks and "是" in checks and "否" in checks
