@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.scoping import ScopedQuerySet
 from supervision.leads.models import Lead
@@ -197,14 +198,14 @@ class Report(ScopedModel):
     def progress(self) -> str:
         """What the reporter is told about the verification, from the lead's status (no staff detail)."""
         if self.lead_id is None:
-            return str(_("Received"))
+            return str(pgettext_lazy("report progress", "Received"))
         status = self.lead.status
         if status == Lead.Status.DISMISSED:
             return str(_("Verified: not substantiated"))
         if status in (Lead.Status.CONFIRMED, Lead.Status.CONVERTED):
             return str(_("Verified: substantiated, being handled"))
         if status == Lead.Status.NEW:
-            return str(_("Received"))
+            return str(pgettext_lazy("report progress", "Received"))
         return str(_("Under verification"))
 
 
