@@ -39,6 +39,8 @@ class AgreementActionListView(AgreementActionQuerysetMixin, FilteredListMixin, S
     permission_required = "enforcement.view_agreementaction"
     filterset_class = AgreementActionPageFilter
     paginate_by = 50
+    # Columns a reader may sort by, each served by an index (issue 16).
+    sort_orders = {"proposed": ("proposed_at", "id")}
     template_name = "enforcement/agreementaction_list.html"
 
     page_permissions = {"can_add": "enforcement.add_agreementaction"}

@@ -49,6 +49,8 @@ class CaseListView(FilteredListMixin, ScopedMixin, ListView):
     permission_required = "enforcement.view_case"
     filterset_class = CaseFilter
     paginate_by = 50
+    # Columns a reader may sort by, each served by an index (issue 16).
+    sort_orders = {"number": ("number",), "state": ("state", "opened_at", "id")}
     template_name = "enforcement/case_list.html"
 
     def scoped_queryset(self):

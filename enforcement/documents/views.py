@@ -200,6 +200,8 @@ class DocumentListView(FilteredListMixin, ScopedMixin, ListView):
     permission_required = "enforcement.view_document"
     filterset_class = DocumentFilter
     paginate_by = 50
+    # Columns a reader may sort by, each served by an index (issue 16).
+    sort_orders = {"number": ("number", "version"), "issued": ("issued_at", "id")}
     template_name = "enforcement/document_list.html"
 
     def scoped_queryset(self):

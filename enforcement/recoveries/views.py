@@ -28,6 +28,8 @@ class RecoveryListView(RecoveryQuerysetMixin, FilteredListMixin, ScopedMixin, Li
     permission_required = "enforcement.view_recoveryentry"
     filterset_class = RecoveryEntryFilter
     paginate_by = 50
+    # Columns a reader may sort by, each served by an index (issue 16).
+    sort_orders = {"on": ("on", "id")}
     template_name = "enforcement/recoveries/entry_list.html"
     page_permissions = {"can_add": "enforcement.add_recoveryentry"}
 

@@ -44,6 +44,8 @@ class InspectionListView(InspectionQuerysetMixin, FilteredListMixin, ScopedMixin
     permission_required = "supervision.view_inspection"
     filterset_class = InspectionFilter
     paginate_by = 50
+    # Columns a reader may sort by, each served by an index (issue 16).
+    sort_orders = {"planned": ("planned_on", "id"), "status": ("status", "planned_on", "id")}
     template_name = "supervision/inspection_list.html"
 
     def get_context_data(self, **kwargs):

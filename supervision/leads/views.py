@@ -37,6 +37,8 @@ class LeadListView(LeadQuerysetMixin, FilteredListMixin, ScopedMixin, ListView):
     permission_required = "supervision.view_lead"
     filterset_class = LeadFilter
     paginate_by = 50
+    # Columns a reader may sort by, each served by an index (issue 16).
+    sort_orders = {"received": ("received_on", "id"), "status": ("status", "received_on", "id")}
     template_name = "supervision/lead_list.html"
 
     def get_context_data(self, **kwargs):

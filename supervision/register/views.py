@@ -29,6 +29,8 @@ class InstitutionListView(InstitutionQuerysetMixin, FilteredListMixin, ScopedMix
     permission_required = "supervision.view_institution"
     filterset_class = InstitutionFilter
     paginate_by = 50
+    # Columns a reader may sort by, each served by an index (issue 16).
+    sort_orders = {"code": ("code",), "name": ("name", "code")}
     template_name = "supervision/institution_list.html"
 
     page_permissions = {"can_add": "supervision.add_institution"}

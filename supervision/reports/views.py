@@ -161,6 +161,8 @@ class ReportListView(ReportQuerysetMixin, FilteredListMixin, ScopedMixin, ListVi
     permission_required = "supervision.view_report"
     filterset_class = ReportFilter
     paginate_by = 50
+    # Columns a reader may sort by, each served by an index (issue 16).
+    sort_orders = {"received": ("submitted_at", "id")}
     template_name = "supervision/report_list.html"
 
     def get_queryset(self):

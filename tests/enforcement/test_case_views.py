@@ -522,3 +522,29 @@ def test_yes_no_filters_read_all_when_unset(cast, client_for):
     html = client_for(cast.b01_officer).get(LIST_URL).content.decode()
     overdue = html[html.index('name="overdue"') :].split("</select>")[0]
     assert '<option value="unknown" selected>全部</option>' in overdue
+
+
+def test_the_list_sorts_by_a_column_both_ways_and_ignores_unknown_columns(org, cast, client_for):
+    import re
+
+    for number in ("B01-2026-0002", "B01-2026-0003", "B01-2026-0001"):
+        make_case(org.b01, number=number, title=f"排序{number}")
+    client = client_for(cast.b01_chief)
+
+    def shown(query):  # the case numbers in the order the rows show them (each row links its number once)
+        html = client.get(LIST_URL + query).content.decode()
+        return list(dict.fromkeys(re.findall(r"B01-2026-000\d", html)))
+
+    assert shown("?sort=number") == ["B01-2026-0001", "B01-2026-0002", "B01-2026-0003"]
+    assert shown("?sort=-number") == ["B01-2026-0003", "B01-2026-0002", "B01-2026-0001"]
+    html = client.get(LIST_URL + "?sort=-number").content.decode()
+    assert 'aria-sort="descending"' in html and "sort=number" in html  # the next click sorts ascending
+    assert client.get(LIST_URL + "?sort=amount_involved;drop").status_code == 200  # not a sortable column
+
+
+def test_the_list_offers_page_sizes(org, cast, client_for):
+    for n in range(3):
+        make_case(org.b01, number=f"B01-2026-01{n:02d}")
+    response = client_for(cast.b01_chief).get(LIST_URL, {"per_page": "20"})
+    assert response.context["page_obj"].paginator.per_page == 20
+    assert client_for(cast.b01_chief).get(LIST_URL, {"per_page": "5000"}).context["page_obj"].paginator.per_page == 50
