@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -166,3 +167,33 @@ class StepView(ScopedMixin, View):
         else:
             messages.success(request, self.done_message)
         return redirect(self.object)
+
+
+def lookup_response(queryset, q: str, search_fields: tuple[str, ...], label, page_size: int = 20) -> JsonResponse:
+    """What a type-ahead picker reads: ``{"results": [{"value", "text"}], "more"}``, the first ``page_size``
+    rows of ``queryset`` matching every word of ``q`` in one of ``search_fields``."""
+    for word in q.split()[:5]:
+        condition = Q()
+        for field in search_fields:
+            condition |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(condition)
+    rows = list(queryset[: page_size + 1])
+    results = [{"value": row.pk, "text": label(row)} for row in rows[:page_size]]
+    response = JsonResponse({"results": results, "more": len(rows) > page_size})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class LookupView(ScopedMixin, View):
+    """Type-ahead search behind a picker (``portal.widgets.TypeAheadSelect``): the user's scoped rows only,
+    searched by ``?q=`` and paginated, so a form never lists 10,000 institutions in one ``<select>``."""
+
+    http_method_names = ["get"]
+    search_fields: tuple[str, ...] = ()
+
+    def label(self, row) -> str:
+        return str(row)
+
+    def get(self, request, *args, **kwargs):
+        q = request.GET.get("q", "").strip()[:60]
+        return lookup_response(self.scoped_queryset(), q, self.search_fields, self.label)

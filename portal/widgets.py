@@ -39,3 +39,42 @@ class YesNoAll(forms.NullBooleanSelect):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.choices = (("unknown", _("All")), ("true", _("Yes")), ("false", _("No")))
+
+
+class TypeAheadMixin:
+    """A ``<select>`` that holds only the chosen options and searches the rest as the user types (Tom Select,
+    vendored, in static/js/portal.js), asking ``lookup`` (a URL name) for matches: the field still validates
+    against its own queryset, so a picked row outside it is refused like any wrong choice."""
+
+    def __init__(self, lookup: str, attrs=None, **kwargs):
+        self.lookup = lookup
+        super().__init__(attrs, **kwargs)
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        attrs = {**(attrs or {}), "data-typeahead": reverse(self.lookup)}
+        return super().get_context(name, value, attrs)
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = [str(v) for v in value if v not in (None, "")]
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:  # not a model field: keep the given choices
+            return super().optgroups(name, value, attrs)
+        groups = []
+        if not self.allow_multiple_selected:
+            groups.append((None, [self.create_option(name, "", "—", not chosen, 0)], 0))
+        rows = queryset.filter(pk__in=chosen) if chosen else queryset.none()
+        field = getattr(self.choices, "field", None)
+        for index, row in enumerate(rows, start=1):
+            label = field.label_from_instance(row) if field is not None else str(row)
+            groups.append((None, [self.create_option(name, str(row.pk), label, True, index)], index))
+        return groups
+
+
+class TypeAheadSelect(TypeAheadMixin, forms.Select):
+    pass
+
+
+class TypeAheadSelectMultiple(TypeAheadMixin, forms.SelectMultiple):
+    pass

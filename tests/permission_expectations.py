@@ -99,11 +99,14 @@ ROUTES: dict[str, Route] = {
     "logout": Route(fixed=405, post=p(fixed=302)),  # POST only
     "password_change": r(EVERYONE, post=p()),
     "password_change_done": r(EVERYONE),
-    "set_language": Route(fixed=302, post=p(fixed=302)),
-    "favicon": Route(fixed=301),  # to the static icon, for everyone  # GET just redirects back
+    "set_language": Route(fixed=302, post=p(fixed=302)),  # GET just redirects back
+    "favicon": Route(fixed=301, post=p(fixed=301)),  # to the static icon (a redirect answers any method)
     "javascript-catalog": Route(fixed=200),
     "supervision:orgunit-list": r(STAFF | {"admin"}),
     "supervision:institution-list": r(STAFF),
+    # Type-ahead pickers (issue 16): institutions the user sees (supervisors: the public register), officers in scope.
+    "supervision:institution-lookup": r(STAFF | {"supervisor"}),
+    "supervision:officer-lookup": r(STAFF | {"admin"}),
     "supervision:institution-export": r(STAFF),
     "supervision:institution-create": r(CHANGERS, post=p()),
     "supervision:institution-detail": r(STAFF, obj="institution"),
@@ -207,6 +210,7 @@ ROUTES: dict[str, Route] = {
     "public:report": r(EVERYONE, anon=200, post=p(anon=200)),
     "public:report-track": r(EVERYONE, anon=200, post=p(anon=200)),
     "public:report-done": r(EVERYONE, fixed=302),  # without a report just sent, back to the form
+    "public:register-lookup": r(EVERYONE, anon=200),  # the public register's names and codes
     # --- end of issue 6 pages ---
     # --- Credit evaluation (issue 7; credit/urls.py, credit/public_urls.py) ---
     "credit:rating-list": r(STAFF),
@@ -481,6 +485,7 @@ LISTS: dict[str, str] = {
     "supervision:orgunit-list": "supervision.OrgUnit",
     "supervision:institution-list": "supervision.Institution",
     "supervision:institution-export": "supervision.Institution",
+    "supervision:institution-lookup": "supervision.Institution",
     "supervision:agreement-list": "supervision.Agreement",
     "enforcement:case-list": "enforcement.Case",
     "enforcement:case-export": "enforcement.Case",

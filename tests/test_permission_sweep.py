@@ -449,6 +449,8 @@ def _shown_ids(name, route, model, response) -> set:
         return {row["id"] for row in rows}
     if name.endswith("-export"):
         return _export_ids(model, response.content)
+    if name.endswith("-lookup"):  # a picker's search: JSON rows
+        return {row["value"] for row in response.json()["results"]}
     return _page_ids(model, response)
 
 

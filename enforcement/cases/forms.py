@@ -11,6 +11,7 @@ from enforcement.cases.services import CLOSE_BASES
 from enforcement.rules.models import PenaltyRule, ViolationType
 from portal.forms import StyledFormMixin
 from supervision.org.models import OrgUnit, Role, User
+from supervision.register.forms import institution_picker
 from supervision.register.models import Institution
 
 
@@ -289,7 +290,12 @@ ACTION_FORMS.update(LEGAL_ACTION_FORMS)
 
 class CaseOpenForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        required=False,
+        widget=institution_picker(),
+    )
     party_kind = forms.ChoiceField(
         label=_("Party"), choices=Case.PartyKind.choices, initial=Case.PartyKind.ORGANISATION
     )

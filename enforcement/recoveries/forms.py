@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.recoveries.models import RecoveryEntry
+from supervision.register.forms import institution_picker
 
 E, R = RecoveryEntry.Entry, RecoveryEntry.Route
 # Obligations recorded by hand: the others come from decisions, measures and case payments.
@@ -31,7 +32,7 @@ class SettleForm(forms.Form):
 
 class ObligationForm(forms.Form):
     route = forms.ChoiceField(label=_("Route"), choices=[(r.value, r.label) for r in MANUAL_ROUTES])
-    institution = forms.ModelChoiceField(label=_("Institution"), queryset=None)
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=None, widget=institution_picker())
     amount = forms.DecimalField(label=_("Amount (CNY)"), max_digits=14, decimal_places=2, min_value=0.01)
     on = forms.DateField(label=_("Date"), initial=timezone.localdate)
     reference = forms.CharField(label=_("Reference"), max_length=80, required=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms import StyledFormMixin, date_input
 from supervision.inspections.models import Inspection, RandomDraw
 from supervision.org.models import OrgUnit, User
+from supervision.register.forms import institution_picker
 from supervision.register.models import Institution
 
 
@@ -29,7 +30,11 @@ def branch_officers(unit):
 class InspectionForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        widget=institution_picker(),
+    )
     planned_on = forms.DateField(label=_("Planned for"), widget=date_input())
     team = forms.ModelMultipleChoiceField(
         label=_("Team (the first chosen leads it)"),

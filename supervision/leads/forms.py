@@ -7,13 +7,18 @@ from portal.forms import StyledFormMixin, date_input
 from supervision.inspections.forms import branch_officers
 from supervision.leads.models import ImportBatch, Lead
 from supervision.org.models import OrgUnit, User
+from supervision.register.forms import institution_picker
 from supervision.register.models import Institution
 
 
 class LeadForm(StyledFormMixin, forms.Form):
     """Log a lead by hand (screening leads come in by import)."""
 
-    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        widget=institution_picker(),
+    )
     source = forms.ChoiceField(
         label=_("Source"), choices=[c for c in Lead.Source.choices if c[0] != Lead.Source.SCREENING]
     )

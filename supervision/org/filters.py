@@ -7,7 +7,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from portal.scoping import subtree_units
-from portal.widgets import LongSelect, YesNoAll
+from portal.widgets import TypeAheadSelect, YesNoAll
 from supervision.org.models import OrgUnit, Role, RoleAssignment, User
 
 
@@ -145,5 +145,5 @@ class UserFilter(django_filters.ModelChoiceFilter):
     field_class = UserChoiceField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", LongSelect)
+        kwargs.setdefault("widget", TypeAheadSelect("supervision:officer-lookup"))
         super().__init__(*args, **kwargs)

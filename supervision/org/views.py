@@ -5,9 +5,10 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.generic import ListView
 
-from portal.mixins import ScopedMixin
+from portal.mixins import LookupView, ScopedMixin
 from portal.worklist import home_panels, home_sections
-from supervision.org.models import OrgUnit
+from supervision.org.filters import officers_in_scope
+from supervision.org.models import OrgUnit, User
 
 
 @login_required
@@ -35,3 +36,17 @@ class OrgUnitListView(ScopedMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["my_scope"] = self.request.user.scope_units()
         return context
+
+
+class OfficerLookupView(LookupView):
+    """The officer picker's search: officers and chiefs holding their role in the user's scope, by name."""
+
+    model = User
+    permission_required = "supervision.view_orgunit"
+    search_fields = ("full_name", "username")
+
+    def scoped_queryset(self):
+        return officers_in_scope(self.request).order_by("full_name", "username")
+
+    def label(self, row) -> str:
+        return row.full_name or str(row)

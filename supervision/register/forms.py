@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import StyledFormMixin
+from portal.widgets import TypeAheadSelect
 from supervision.org.models import OrgUnit
 from supervision.register.models import Agreement, Institution
 from supervision.register.services import INSTITUTION_EDITABLE
@@ -57,3 +58,8 @@ class AgreementForm(StyledFormMixin, forms.ModelForm):
         if start and end and end <= start:
             self.add_error("valid_to", _("The end date must be after the start date."))
         return data
+
+
+def institution_picker() -> TypeAheadSelect:
+    """The institution field's widget on every form: searched as the user types, within the user's scope."""
+    return TypeAheadSelect("supervision:institution-lookup")

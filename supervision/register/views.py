@@ -6,12 +6,13 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView
 
 from portal.exports import xlsx_response
 from portal.extensions import institution_panels
 from portal.forms import form_errors_from
-from portal.mixins import FilteredListMixin, ScopedMixin
+from portal.mixins import FilteredListMixin, LookupView, ScopedMixin, lookup_response
 from supervision.org.models import AuditEvent
 from supervision.register import services as register_services
 from supervision.register.filters import AgreementFilter, InstitutionFilter
@@ -238,3 +239,29 @@ class AgreementCreateView(ScopedMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Agreement recorded."))
         return redirect(reverse("supervision:institution-detail", args=[self.object.pk]))
+
+
+def institution_label(institution) -> str:
+    return f"{institution.name}（{institution.code}）"
+
+
+class InstitutionLookupView(LookupView):
+    """The institution picker's search: institutions the user sees, by name or national code."""
+
+    model = Institution
+    permission_required = "supervision.view_institution"
+    staff_only = False  # social supervisors pick from the public register too
+    search_fields = ("name", "code")
+
+    def scoped_queryset(self):
+        return Institution.objects.visible_to(self.request.user).order_by("code")
+
+    def label(self, row) -> str:
+        return institution_label(row)
+
+
+@require_GET
+def public_register_lookup(request):
+    """The public report form's search of the public register (names and codes are public; no login)."""
+    q = request.GET.get("q", "").strip()[:60]
+    return lookup_response(Institution.objects.order_by("code"), q, ("name", "code"), institution_label)

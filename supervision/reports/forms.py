@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import StyledFormMixin
-from portal.widgets import LongSelect
+from portal.widgets import TypeAheadSelect
 from supervision.register.models import Institution
 
 
@@ -52,8 +52,16 @@ class _RegisterChoices(forms.models.ModelChoiceIterator):
 
 
 class RegisterChoiceField(forms.ModelChoiceField):
+    """The public register, searched as the reporter types (10,000 institutions at bench scale)."""
+
     iterator = _RegisterChoices
-    widget = LongSelect
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", TypeAheadSelect("public:register-lookup"))
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.code}）"
 
 
 class ReportForm(StyledFormMixin, forms.Form):
