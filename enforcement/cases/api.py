@@ -19,6 +19,8 @@ from enforcement.cases.filters import CaseFilter
 from enforcement.cases.forms import ACTION_FORMS, CaseOpenForm, PenaltyItemForm
 from enforcement.cases.models import Case, CaseEvent, ProposedPenalty
 from enforcement.cases.procedure import ACTIONS, available_actions
+from enforcement.cases.selectors import next_steps
+from enforcement.cases.views import case_detail_queryset
 from portal import jsonforms
 from portal.api import Conflict, ScopedViewSetMixin
 from portal.permissions import object_perm_checker
@@ -203,6 +205,26 @@ class CaseSerializer(serializers.ModelSerializer):
         return [a.name for a in available_actions(case, user, has_perm=checker)]
 
 
+class NextStepSerializer(serializers.Serializer):
+    who = serializers.CharField(help_text="Who must act, in words (unit and role); empty when nobody must.")
+    text = serializers.CharField(help_text="The whole line, in the request's language (Chinese by default).")
+    missing = serializers.ListField(child=serializers.CharField(), help_text="What is still missing for the step.")
+
+
+class CaseDetailSerializer(CaseSerializer):
+    next_steps = serializers.SerializerMethodField(
+        help_text="What happens next: who must act and what is missing, then what the caller may do."
+    )
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "next_steps"]
+        read_only_fields = fields
+
+    @extend_schema_field(NextStepSerializer(many=True))
+    def get_next_steps(self, case) -> list[dict]:
+        return NextStepSerializer(next_steps(case, self.context["request"].user), many=True).data
+
+
 class AvailableActionSerializer(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
@@ -256,7 +278,14 @@ class CaseViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
         # The browsable API renders the POST form of the list with the list's action name.
         if self.action == "create" or (self.action == "list" and self.request.method == "POST"):
             return CaseOpenSerializer
+        if self.action == "retrieve":  # next_steps reads the case page's prefetches
+            return CaseDetailSerializer
         return CaseSerializer
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return case_detail_queryset(self.request.user)
+        return super().get_queryset()
 
     def _case_response(self, case, status_code=status.HTTP_200_OK) -> Response:
         # Re-read through the scoped queryset so that the answer has the same shape (and prefetches) as a GET.

@@ -113,6 +113,24 @@ class OfficersForm(ActionForm):
 class ApproveFilingForm(OfficersForm):
     filed_on = _date(_("Filing approved on"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The chief approves the team proposed with the case: the officers on it, and the officer who opened it
+        # (unless they withdrew), the current lead (else the opener) as lead.
+        assignments = list(self.case.assignments.all())
+        proposed = [a.user_id for a in assignments]
+        opener = self.case.opened_by_id
+        recused = {r.user_id for r in self.case.recusals.all()}
+        if (
+            opener not in proposed
+            and opener not in recused
+            and self.fields["officers"].queryset.filter(pk=opener).exists()
+        ):
+            proposed.append(opener)
+        self.fields["officers"].initial = proposed
+        lead = next((a.user_id for a in assignments if a.is_lead), opener if opener in proposed else None)
+        self.fields["lead_officer"].initial = lead
+
 
 class RecusalForm(ActionForm):
     officer = forms.ModelChoiceField(label=_("Officer who withdraws"), queryset=User.objects.none())

@@ -30,6 +30,7 @@ from enforcement.cases.models import (
 )
 from enforcement.cases.penalties import describe_range
 from enforcement.cases.procedure import ACTIONS, available_actions
+from enforcement.cases.selectors import next_steps
 from enforcement.cases.services import CLOSE_BASES
 from enforcement.documents.models import DocumentKind
 from enforcement.documents.views import document_panel
@@ -243,7 +244,7 @@ def case_detail_queryset(user):
     )
     return (
         Case.objects.visible_to(user)
-        .select_related("institution", "jurisdiction", "opened_by", "hearing_chair")
+        .select_related("institution", "jurisdiction__parent", "opened_by", "hearing_chair")
         .prefetch_related(
             Prefetch("violation_types", ViolationType.objects.select_related("rule")),
             Prefetch("assignments", CaseOfficer.objects.select_related("user")),
@@ -289,6 +290,7 @@ class CaseDetailView(ScopedMixin, DetailView):
         thresholds = Thresholds.objects.current()
         report = gates.current_report(case)
         balances = clocks.balances(case, today)
+        actions = applicable(available_actions(case, user, has_perm=object_perm_checker(user, [case])), case)
         context.update(
             badges=clocks.running_clocks(case, today),
             thresholds=thresholds,
@@ -300,7 +302,8 @@ class CaseDetailView(ScopedMixin, DetailView):
             show_balances=any(b.due or b.paid for b in balances),
             outstanding=sum((b.outstanding for b in balances), Decimal("0")),
             timeline=[(e, event_label(e.action), payload_summary(e.payload)) for e in case.events.all()],
-            actions=applicable(available_actions(case, user, has_perm=object_perm_checker(user, [case])), case),
+            actions=actions,
+            next_steps=next_steps(case, user, actions=actions, thresholds=thresholds, today=today),
             can_propose_measure=case.institution_id is not None
             and user.has_perm("enforcement.add_agreementaction", case),
             audit_events=AuditEvent.objects.history_of(case),
