@@ -15,7 +15,7 @@ from enforcement.cases.services import ensure_writable
 from enforcement.documents.services import document_issue
 from enforcement.evidence.models import Evidence
 from enforcement.records.models import SPEAKS_FOR_PARTY, InvestigationRecord, RecordAnswer
-from enforcement.records.transitions import PERM, TRANSITIONS, WRITING_STATES, case_allows
+from enforcement.records.transitions import EVIDENCE_KINDS, PERM, TRANSITIONS, WRITING_STATES, case_allows
 from portal import audit
 from portal.errors import InvalidState
 
@@ -105,6 +105,8 @@ def _check(record: InvestigationRecord, name: str, by) -> InvestigationRecord:
     if not by.has_perm(PERM, record):
         raise PermissionDenied(_("Your role may not do this."))
     ensure_writable(case)
+    if name == "attach" and record.kind not in EVIDENCE_KINDS:
+        raise InvalidState(_("Only inquiry and on-site records are filed as evidence."))
     if not case_allows(record, name):
         _refuse_state(record.kind, case)
     TRANSITIONS.check(record, name, by)

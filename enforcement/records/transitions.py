@@ -34,9 +34,11 @@ ATTACH_STATES = frozenset(
 
 
 def case_allows(record: InvestigationRecord, name: str) -> bool:
-    """Whether the case's state lets step ``name`` be taken on the record (else 409)."""
-    states = ATTACH_STATES if name == "attach" else WRITING_STATES[record.kind]
-    return record.case.state in states
+    """Whether the case's state (and, for filing as evidence, the record's kind) lets step ``name`` be taken on
+    the record (else 409)."""
+    if name == "attach":
+        return record.kind in EVIDENCE_KINDS and record.case.state in ATTACH_STATES
+    return record.case.state in WRITING_STATES[record.kind]
 
 
 def is_assigned(record: InvestigationRecord, user) -> bool:
@@ -44,16 +46,6 @@ def is_assigned(record: InvestigationRecord, user) -> bool:
 
 
 NOT_ASSIGNED = _("Only the officers assigned to the case write its investigation records.")
-
-
-def may_attach(record: InvestigationRecord, user) -> bool:
-    return record.kind in EVIDENCE_KINDS and is_assigned(record, user)
-
-
-def attach_refusal(record: InvestigationRecord, user) -> str:
-    if record.kind not in EVIDENCE_KINDS:
-        return _("Only inquiry and on-site records are filed as evidence.")
-    return NOT_ASSIGNED
 
 
 TRANSITIONS = TransitionTable(
@@ -65,7 +57,7 @@ TRANSITIONS = TransitionTable(
                    guard=is_assigned, refusal=NOT_ASSIGNED,
                    help=_("Numbers the record and stores its PDF; it can no longer be edited.")),
         transition("attach", _("File as evidence"), {S.ISSUED}, S.ATTACHED, perm=PERM, roles={Role.OFFICER},
-                   guard=may_attach, refusal=attach_refusal, style="success",
+                   guard=is_assigned, refusal=NOT_ASSIGNED, style="success",
                    help=_("Adds the issued PDF to the case's evidence, with the same SHA-256.")),
     ],
 )  # fmt: skip
