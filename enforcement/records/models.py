@@ -49,7 +49,7 @@ class InvestigationRecord(models.Model):
     kind = models.CharField(_("kind"), max_length=40, choices=RecordKind.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     # The person questioned, summoned, or present for the party.
-    person_name = models.CharField(_("name"), max_length=60, blank=True)
+    person_name = models.CharField(_("person's name"), max_length=60, blank=True)
     person_id_number = models.CharField(_("ID number"), max_length=30, blank=True)
     person_employer = models.CharField(_("employer"), max_length=120, blank=True)
     person_post = models.CharField(_("post"), max_length=60, blank=True)
@@ -71,13 +71,13 @@ class InvestigationRecord(models.Model):
     )  # fmt: skip
     recorder = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("recorded by"),
+        verbose_name=_("recorder"),
     )  # fmt: skip
-    matter = models.TextField(_("subject"), blank=True)
+    matter = models.TextField(_("matters concerned"), blank=True)
     to_bring = models.TextField(_("materials to bring"), blank=True)
     findings = models.TextField(_("what was found"), blank=True)
     witness = models.CharField(_("witness"), max_length=120, blank=True)
-    due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_on = models.DateField(_("time limit"), null=True, blank=True)
     contact = models.CharField(_("contact"), max_length=120, blank=True)
 
     document = models.OneToOneField(
