@@ -59,8 +59,9 @@ def add_demo_records(case, by) -> list[InvestigationRecord]:
         case=case, by=by, kind=InvestigationRecord.Kind.INQUIRY_RECORD,
         data={
             "starts_at": _at(day + timedelta(days=1), 14, 30), "ends_at": _at(day + timedelta(days=1), 15, 40),
-            "place": f"{case.jurisdiction.name}询问室", "person_name": "王建华", "person_id_number": "430102197805061234",
-            "person_employer": name, "person_post": "医务科科长", "person_relation": Relation.REPRESENTATIVE,
+            "place": f"{case.jurisdiction.name}询问室", "person_name": "王建华",
+            "person_id_number": "430102197805061234", "person_employer": name, "person_post": "医务科科长",
+            "person_relation": Relation.REPRESENTATIVE,
             "person_phone": "0731-8866 1234", "officer1": one, "officer2": two, "recorder": two,
         },
         answers=[{"question": q, "answer": a} for q, a in QUESTIONS],

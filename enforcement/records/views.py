@@ -41,7 +41,7 @@ class ConflictMixin:
         except InvalidState as exc:
             case = getattr(self, "case", None)
             context = {"object": case, "message": str(exc)}
-            return TemplateResponse(request, "enforcement/records/conflict.html", context, status=409)
+            return TemplateResponse(request, "enforcement/case_action_conflict.html", context, status=409)
 
 
 class RecordFormMixin(ConflictMixin):

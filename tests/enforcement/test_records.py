@@ -189,8 +189,11 @@ def test_notices_and_letters_print(case, driver):
         case=case, by=driver.o1, kind=K.ASSISTANCE_LETTER,
         data={"recipient": "江川市卫生健康委员会", "matter": "核实医师执业注册信息", "contact": "张三 0731-1"},
     )  # fmt: skip
-    expected = {notice: ["询问通知书", "收费模板截图", "被通知人签收"], request: ["调取证据通知书", "2025年心内科收费明细"],
-                letter: ["协助调查函", "核实医师执业注册信息"]}  # fmt: skip
+    expected = {
+        notice: ["询问通知书", "收费模板截图", "被通知人签收"],
+        request: ["调取证据通知书", "2025年心内科收费明细"],
+        letter: ["协助调查函", "核实医师执业注册信息"],
+    }
     for record, words in expected.items():
         record = services.record_issue(record=record, by=driver.o1)
         text = pdf_text(file_bytes(record.document.file))
@@ -240,6 +243,9 @@ def test_witness_and_site_records_get_their_evidence_kinds(case, driver):
         record = services.record_attach(record=services.record_issue(record=record, by=driver.o1), by=driver.o1)
         kinds.append(record.evidence.kind)
     assert kinds == [Evidence.Kind.WITNESS, Evidence.Kind.INSPECTION_RECORD]
+    text = pdf_text(file_bytes(InvestigationRecord.objects.get(pk=site.pk).document.file))
+    for words in ("现场检查笔录", "模板重复计费", "当事人（在场人）签名", "检查人签名", "第1页共1页"):
+        assert words in text, words
 
 
 # --- Refusals ------------------------------------------------------------------------------------------------
