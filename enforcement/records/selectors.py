@@ -88,9 +88,9 @@ def record_section(case, user) -> dict:
     records = list(
         InvestigationRecord.objects.filter(case=case).select_related("document", "evidence").order_by("created_at")
     )
-    may_write = (
-        user.has_perm("enforcement.write_investigationrecord", case)
-        and case.assignments.filter(user_id=user.pk).exists()
+    # The case page prefetches its assignments: asking them costs no query.
+    may_write = user.has_perm("enforcement.write_investigationrecord", case) and any(
+        a.user_id == user.pk for a in case.assignments.all()
     )
     addable = [
         {"kind": kind, "label": kind.label, "url": reverse("enforcement:record-create", args=[case.pk, kind.value])}
