@@ -81,10 +81,10 @@ class InvestigationRecord(models.Model):
     contact = models.CharField(_("contact"), max_length=120, blank=True)
 
     document = models.OneToOneField(
-        "enforcement.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="record"
+        "enforcement.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="investigation_record"
     )
     evidence = models.OneToOneField(
-        "enforcement.Evidence", null=True, blank=True, on_delete=models.PROTECT, related_name="record"
+        "enforcement.Evidence", null=True, blank=True, on_delete=models.PROTECT, related_name="investigation_record"
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
