@@ -5,4 +5,5 @@ from enforcement.cases import admin as cases_admin  # noqa: F401
 from enforcement.documents import admin as documents_admin  # noqa: F401
 from enforcement.legal import admin as legal_admin  # noqa: F401 - procedure rules, termination grounds
 from enforcement.public import admin as public_admin  # noqa: F401
+from enforcement.records import admin as records_admin  # noqa: F401
 from enforcement.rules import admin as rules_admin  # noqa: F401

@@ -28,6 +28,7 @@ from enforcement.documents.models import (
 )
 from enforcement.evidence.models import Evidence
 from enforcement.public.models import Disclosure
+from enforcement.records.models import InvestigationRecord, RecordAnswer
 from enforcement.rewards.models import Reward
 from enforcement.rules.models import DiscretionBand, PenaltyRule, Thresholds, ViolationType
 
@@ -50,10 +51,12 @@ __all__ = [
     "DocumentKind",
     "DocumentUserObjectPermission",
     "Evidence",
+    "InvestigationRecord",
     "Payment",
     "PenaltyRule",
     "PrintBatch",
     "ProposedPenalty",
+    "RecordAnswer",
     "Recusal",
     "Report",
     "Reward",

@@ -27,6 +27,10 @@ register(
         "enforcement.export_recoveryentry": STAFF,
         "enforcement.add_recoveryentry": {Role.FUND_OFFICER, Role.CHIEF},
         "enforcement.view_statistics": STAFF,
+        # Investigation records (issue 15): read with the case; written by officers (the assigned ones: the
+        # record's transition table asks).
+        "enforcement.view_investigationrecord": STAFF,
+        "enforcement.write_investigationrecord": {Role.OFFICER},
         **{action.permission: action.roles for action in ACTIONS.values()},
     },
     unscoped={"enforcement.view_penaltyrule"},

@@ -117,7 +117,9 @@ urlpatterns = [
 ]
 
 # The recovery ledger and the statistics (issue 17).
+from enforcement.records.urls import urlpatterns as record_urls  # noqa: E402
 from enforcement.recoveries.urls import urlpatterns as recovery_urls  # noqa: E402
 from enforcement.statistics.urls import urlpatterns as statistics_urls  # noqa: E402
 
 urlpatterns += recovery_urls + statistics_urls
+urlpatterns += record_urls  # Investigation records (issue 15 item 2)

@@ -150,6 +150,20 @@ ROUTES: dict[str, Route] = {
     "enforcement:printbatch-detail": r(CHIEFS, obj="printbatch"),
     "enforcement:printbatch-status": r(CHIEFS, obj="printbatch"),
     "enforcement:printbatch-download": r(CHIEFS, obj="printbatch"),
+    # Investigation records (issue 15 item 2): "recordcase" is an investigating case in each branch with that
+    # branch's officer assigned, "record" a draft inquiry record on it. Only assigned officers write records:
+    # enf_officer (city-wide, not assigned) gets 403. A bare POST re-shows the form (200); the POST-only steps
+    # go back to the record with a message (302: an inquiry record without questions is not issued).
+    "enforcement:record-create": r(
+        OFFICERS, obj="recordcase", ok_for=(("enf_officer", 403),), post=p(ok_for=(("enf_officer", 403),))
+    ),
+    "enforcement:record-detail": r(STAFF, obj="record"),
+    "enforcement:record-preview": r(STAFF, obj="record"),
+    "enforcement:record-edit": r(
+        OFFICERS, obj="record", ok_for=(("enf_officer", 403),), post=p(ok_for=(("enf_officer", 403),))
+    ),
+    "enforcement:record-issue": r(OFFICERS, obj="record", method="post", ok=302, ok_for=(("enf_officer", 403),)),
+    "enforcement:record-attach": r(OFFICERS, obj="record", method="post", ok=302, ok_for=(("enf_officer", 403),)),
     # --- end of enforcement pages ---
     # --- Leads, imports, inspections and random draws (issue 5) ---
     "supervision:lead-list": r(STAFF),

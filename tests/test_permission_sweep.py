@@ -207,7 +207,24 @@ def _objects(org, cast):
         **screening_objects(b01, b02),
         # The recovery ledger (issue 17): an amount owed by each branch's institution.
         "recoveryentry": {"B01": _obligation(b01), "B02": _obligation(b02)},
+        # Investigation records (issue 15): an investigating case per branch, its officer assigned, a draft.
+        **_record_objects(b01, b02, cast),
     }
+
+
+def _record_objects(b01, b02, cast) -> dict:
+    from enforcement.cases.models import CaseOfficer
+    from enforcement.records.models import InvestigationRecord
+
+    objects = {"recordcase": {}, "record": {}}
+    for branch, institution, officer in (("B01", b01, cast.b01_officer), ("B02", b02, cast.b02_officer)):
+        case = CaseFactory(institution=institution, state="investigating")
+        CaseOfficer.objects.create(case=case, user=officer, is_lead=True)
+        objects["recordcase"][branch] = case
+        objects["record"][branch] = InvestigationRecord.objects.create(
+            case=case, kind="inquiry_record", person_name="张三", created_by=officer
+        )
+    return objects
 
 
 def _obligation(institution):
@@ -308,6 +325,8 @@ def _url(name, params, obj):
             kwargs["action"] = "approve_filing"
         elif param == "doc":
             kwargs["doc"] = getattr(obj, "doc", obj.pk)  # a document under its record (issue 4)
+        elif param == "record_kind":
+            kwargs["record_kind"] = "inquiry_record"  # a new investigation record (issue 15)
         elif param == "kind":
             # Print previews of documents not issued yet (issue 4).
             kwargs["kind"] = "agreement_notice" if "agreementaction" in name else "filing_form"

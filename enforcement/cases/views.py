@@ -37,6 +37,7 @@ from enforcement.documents.views import document_panel
 from enforcement.evidence.models import Evidence
 from enforcement.legal.models import PaymentPlan
 from enforcement.legal.selectors import applicable, legal_panel
+from enforcement.records.selectors import record_section
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
 from portal.exports import xlsx_response
 from portal.forms import form_errors_from
@@ -309,6 +310,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             audit_events=AuditEvent.objects.history_of(case),
             **document_panel(case, user),
             **legal_panel(case, report, today),
+            **record_section(case, user),
         )
         return context
 

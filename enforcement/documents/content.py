@@ -49,6 +49,20 @@ ISSUED_KINDS = (
     K.PRIOR_NOTICE, K.PENALTY_DECISION, K.NO_PENALTY_DECISION, K.SERVICE_RECEIPT, K.AGREEMENT_NOTICE,
     K.FILING_FORM, K.CRIMINAL_TRANSFER,
 )  # fmt: skip
+# Investigation records (issue 15 item 2): each record prints as its own numbered document, filled from the
+# record (enforcement.records.selectors.record_context), and is issued only from it.
+RECORD_KINDS = frozenset(
+    {K.INQUIRY_NOTICE, K.INQUIRY_RECORD, K.SITE_INSPECTION_RECORD, K.EVIDENCE_REQUEST, K.ASSISTANCE_LETTER}
+)
+TITLES |= {
+    K.INQUIRY_NOTICE: "询问通知书", K.INQUIRY_RECORD: "询问笔录", K.SITE_INSPECTION_RECORD: "现场检查笔录",
+    K.EVIDENCE_REQUEST: "调取证据通知书", K.ASSISTANCE_LETTER: "协助调查函",
+}  # fmt: skip
+KIND_WORDS |= {
+    K.INQUIRY_NOTICE: "询", K.INQUIRY_RECORD: "询笔", K.SITE_INSPECTION_RECORD: "检笔", K.EVIDENCE_REQUEST: "调",
+    K.ASSISTANCE_LETTER: "协查",
+}  # fmt: skip
+ISSUED_KINDS += tuple(sorted(RECORD_KINDS))
 TEMPLATES = {kind: f"enforcement/pdf/{kind.value}.html" for kind in ISSUED_KINDS}
 CASE_KINDS = frozenset(TEMPLATES) - {K.AGREEMENT_NOTICE}
 DECISION_KINDS = frozenset({K.PENALTY_DECISION, K.NO_PENALTY_DECISION})
@@ -352,7 +366,13 @@ def _base(kind: str, unit, *, number: str, issued_on: date, dated: date | None, 
 
 
 def build_context(kind: str, obj, *, unit, number: str, issued_on: date, version: int = 1, draft: bool = False) -> dict:
-    """The template context of ``kind`` for ``obj`` (a Case, or an AgreementAction for agreement notices)."""
+    """The template context of ``kind`` for ``obj`` (a Case, an AgreementAction for agreement notices, or an
+    investigation record for RECORD_KINDS)."""
+    if kind in RECORD_KINDS:
+        from enforcement.records.selectors import record_context
+
+        base = _base(kind, unit, number=number, issued_on=issued_on, dated=issued_on, version=version, draft=draft)
+        return record_context(obj, base)
     if kind == K.AGREEMENT_NOTICE:
         return _agreement_notice(obj, unit, number=number, issued_on=issued_on, version=version, draft=draft)
     case: Case = obj

@@ -23,6 +23,7 @@ from enforcement.cases.services import InvalidState
 from enforcement.documents.content import (
     CASE_KINDS,
     DECISION_KINDS,
+    RECORD_KINDS,
     TEMPLATES,
     build_context,
     current_decision,
@@ -93,12 +94,17 @@ def _check_state(kind: str, subject, current_kinds: set[str] | None = None) -> N
             raise InvalidState(_("Issue the decision before its service receipt."))
 
 
-def document_check(*, kind: str, by: User, case: Case | None = None, action: AgreementAction | None = None) -> None:
+def document_check(
+    *, kind: str, by: User, case: Case | None = None, action: AgreementAction | None = None, record=None
+) -> None:
     """Whether ``by`` may issue ``kind`` now, in the contract's order: unknown kind or a kind that does not
-    belong to the record (ValidationError, 400), role (PermissionDenied, 403), state (InvalidState, 409)."""
+    belong to the record (ValidationError, 400), role (PermissionDenied, 403), state (InvalidState, 409).
+    An investigation record's kind is issued from that record only (its own service checks its state)."""
     subject = case if case is not None else action
     if kind not in K.values:
         raise ValidationError({"kind": _("Unknown document kind: %s") % kind})
+    if (kind in RECORD_KINDS) != (record is not None):
+        raise ValidationError({"kind": _("This document is issued from its investigation record.")})
     if (kind == K.AGREEMENT_NOTICE) != isinstance(subject, AgreementAction) or (
         isinstance(subject, Case) and kind not in CASE_KINDS
     ):
@@ -117,7 +123,7 @@ def issuable_kinds(
     perm = "enforcement.issue_document"
     if not by.has_perm(perm) or not by.has_perm(perm, subject) or not _may_issue(by, subject):
         return []
-    kinds = [K.AGREEMENT_NOTICE] if action is not None else [k for k in K.values if k in CASE_KINDS]
+    kinds = [K.AGREEMENT_NOTICE] if action is not None else [k for k in K.values if k in CASE_KINDS - RECORD_KINDS]
     result = []
     for kind in kinds:
         try:
@@ -132,17 +138,27 @@ def issuable_kinds(
 
 
 def document_issue(
-    *, kind: str, by: User, case: Case | None = None, action: AgreementAction | None = None, reason: str = ""
+    *,
+    kind: str,
+    by: User,
+    case: Case | None = None,
+    action: AgreementAction | None = None,
+    reason: str = "",
+    record=None,
 ) -> Document:
     """Issue ``kind`` for the case (or the agreement action): a new number, or, when a version is in force, a
     correction with the same number that supersedes it. Raises ValidationError (400), PermissionDenied (403),
-    InvalidState (409). The PDF is written before the record; if anything fails the file is removed again."""
+    InvalidState (409). The PDF is written before the record; if anything fails the file is removed again.
+    ``record``: an investigation record of the case, printed as its own document with its own number (a case
+    has many inquiry records; none supersedes another)."""
     if (case is None) == (action is None):
         raise ValueError("document_issue needs a case or an agreement action")
     stored: list[str] = []
     try:
         with transaction.atomic():
-            document = _issue(kind=kind, by=by, case=case, action=action, reason=(reason or "").strip(), stored=stored)
+            document = _issue(
+                kind=kind, by=by, case=case, action=action, reason=(reason or "").strip(), stored=stored, record=record
+            )
     except BaseException:
         for name in stored:
             default_storage.delete(name)
@@ -150,7 +166,7 @@ def document_issue(
     return document
 
 
-def _issue(*, kind, by, case, action, reason, stored) -> Document:
+def _issue(*, kind, by, case, action, reason, stored, record=None) -> Document:
     # Lock the record: a concurrent procedure action (or a second issue) waits for this one.
     if case is not None:
         subject = Case.objects.select_for_update().get(pk=case.pk)
@@ -158,12 +174,16 @@ def _issue(*, kind, by, case, action, reason, stored) -> Document:
     else:
         subject = AgreementAction.objects.select_for_update().get(pk=action.pk)
         parent = {"agreement_action": subject}
-    document_check(kind=kind, by=by, **({"case": subject} if case is not None else {"action": subject}))
+    document_check(kind=kind, by=by, record=record, **({"case": subject} if case is not None else {"action": subject}))
     current = (
-        Document.objects.select_for_update()
-        .filter(kind=kind, superseded_at__isnull=True, **{f"{k}_id": v.pk for k, v in parent.items()})
-        .order_by("-issued_at", "-pk")
-        .first()
+        None
+        if record is not None
+        else (
+            Document.objects.select_for_update()
+            .filter(kind=kind, superseded_at__isnull=True, **{f"{k}_id": v.pk for k, v in parent.items()})
+            .order_by("-issued_at", "-pk")
+            .first()
+        )
     )
     now = timezone.now()
     today = timezone.localdate(now)
@@ -177,7 +197,8 @@ def _issue(*, kind, by, case, action, reason, stored) -> Document:
         sequence = next_number(series(unit, kind), year)
         number = format_number(unit, kind, year, sequence)
 
-    context = build_context(kind, subject, unit=unit, number=number, issued_on=today, version=version)
+    content_of = record if record is not None else subject
+    context = build_context(kind, content_of, unit=unit, number=number, issued_on=today, version=version)
     html = pdf.render_html(TEMPLATES[kind], context)
     data = pdf.html_to_pdf(html)
 
@@ -213,15 +234,21 @@ def _issue(*, kind, by, case, action, reason, stored) -> Document:
     return document
 
 
-def document_draft_html(*, kind: str, case: Case | None = None, action: AgreementAction | None = None) -> str:
+def document_draft_html(
+    *, kind: str, case: Case | None = None, action: AgreementAction | None = None, record=None
+) -> str:
     """The print preview of a document not yet issued: today's content, a blank number and a 样稿 mark."""
     subject = case if case is not None else action
-    if kind not in K.values or (kind == K.AGREEMENT_NOTICE) != (action is not None):
+    if (
+        kind not in K.values
+        or (kind == K.AGREEMENT_NOTICE) != (action is not None)
+        or (kind in RECORD_KINDS) != (record is not None)
+    ):
         raise ValidationError({"kind": _("This document is not issued for this record.")})
     unit = subject.jurisdiction
     today = timezone.localdate()
     number = format_number(unit, kind, today.year, None)
-    context = build_context(kind, subject, unit=unit, number=number, issued_on=today, draft=True)
+    context = build_context(kind, record or subject, unit=unit, number=number, issued_on=today, draft=True)
     return pdf.render_html(TEMPLATES[kind], context)
 
 
