@@ -160,3 +160,14 @@ def rules(transactional_db):
     from enforcement.rules.models import PenaltyRule
 
     return {rule.code: rule for rule in PenaltyRule.objects.all()}
+
+
+def pick(page, select_id: str, text: str) -> None:
+    """Choose in a type-ahead picker (Tom Select over ``<select id=select_id>``): type ``text``, wait for the
+    portal's search to answer, take the first match."""
+    control = page.locator(f"#{select_id}-ts-control")
+    control.click()
+    control.fill(text)
+    option = page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first
+    option.wait_for()
+    option.click()

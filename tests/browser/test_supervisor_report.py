@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from supervision.reports import services as reports_services
 from supervision.reports.models import Report
+from tests.browser.conftest import pick
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,8 @@ def test_supervisor_submits_a_report(browser, no_page_errors, supervisor, b01_in
     page.goto(reverse("supervision:my-reports"))
     with page.expect_navigation():
         page.click(f"main a[href='{reverse('supervision:my-report-create')}']")
-    page.select_option("#id_institution", str(b01_institution.pk))
+    # The institution is searched as the supervisor types (the public register has 10,000 entries).
+    pick(page, "id_institution", b01_institution.name)
     page.fill("#id_summary", "东湖人民医院挂床住院")
     page.fill("#id_details", "2026年10月多名病人白天不在病房，夜间也未回院，疑似挂床住院骗取医保基金。")
     page.set_input_files("#id_attachments", files=[{"name": "病房照片.png", "mimeType": "image/png", "buffer": PNG}])
