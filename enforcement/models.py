@@ -26,7 +26,7 @@ from enforcement.documents.models import (
     DocumentUserObjectPermission,
     PrintBatch,
 )
-from enforcement.evidence.models import Evidence
+from enforcement.evidence.models import Evidence, Preservation, Sealing
 from enforcement.public.models import Disclosure
 from enforcement.rewards.models import Reward
 from enforcement.rules.models import DiscretionBand, PenaltyRule, Thresholds, ViolationType
@@ -52,11 +52,13 @@ __all__ = [
     "Evidence",
     "Payment",
     "PenaltyRule",
+    "Preservation",
     "PrintBatch",
     "ProposedPenalty",
     "Recusal",
     "Report",
     "Reward",
+    "Sealing",
     "Thresholds",
     "ViolationType",
 ]

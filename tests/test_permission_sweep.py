@@ -266,7 +266,7 @@ def _disclosure(case):
 def _issue5_objects(b01, b02) -> dict:
     from django.core.files.base import ContentFile
 
-    from supervision.inspections.models import Finding, RandomDraw
+    from supervision.inspections.models import Finding, InspectionEvidence, RandomDraw
     from supervision.leads.models import ImportBatch
     from tests.factories import InspectionFactory, LeadFactory, UserFactory
 
@@ -277,15 +277,12 @@ def _issue5_objects(b01, b02) -> dict:
         objects["lead"][branch] = LeadFactory(institution=institution, status="confirmed")
         inspection = InspectionFactory(institution=institution, status="in_progress", created_by=someone)
         objects["inspection"][branch] = inspection
-        finding = Finding(
-            inspection=inspection,
-            violation_code="SUBSTITUTION",
-            description="串换",
-            recorded_by=someone,
-            evidence_name="e.txt",
+        finding = Finding.objects.create(
+            inspection=inspection, violation_code="SUBSTITUTION", description="串换", recorded_by=someone
         )
-        finding.evidence.save("e.txt", ContentFile(b"evidence"), save=False)
-        finding.save()
+        item = InspectionEvidence(finding=finding, recorded_by=someone, original_name="e.txt", sha256="0" * 64)
+        item.file.save("e.txt", ContentFile(b"evidence"), save=False)
+        item.save()
         objects["finding"][branch] = finding
         objects["importbatch"][branch] = ImportBatch.objects.create(
             jurisdiction=unit, file_name="s.csv", created_by=someone, status="done"

@@ -1,0 +1,329 @@
+"""Evidence services: adding evidence to a case (uploaded or generated), correcting it by a new version, audited
+downloads; the preservation of evidence (先行登记保存) with the head's approval and its 7-working-day decision;
+sealing (封存) and lifting it.
+
+Every write locks the case row, asks ``ensure_writable`` (archived ⇒ 409), checks role (403), state (409) and
+input (400, naming the field) in that order, and writes its audit row in the same transaction.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enforcement.cases.clocks import evidence_preservation_due
+from enforcement.cases.models import Case
+from enforcement.cases.services import ensure_writable
+from enforcement.evidence.models import Evidence, Preservation, Sealing
+from enforcement.evidence.transitions import (
+    ADD_EVIDENCE,
+    COLLECTING,
+    NOT_ASSIGNED,
+    PRESERVATION,
+    REQUEST_PRESERVATION,
+    SEAL,
+    SEALING,
+    acts_on_case,
+    collecting_refusal,
+)
+from portal import audit
+from portal import evidence as evidence_files
+from portal.errors import InvalidState
+from supervision.org.models import User
+
+EVIDENCE_AUDITED = [
+    "kind", "title", "source", "proves", "collected_on", "collected_by", "original_name", "content_type", "size",
+    "sha256", "file", "supersedes", "correction_reason",
+]  # fmt: skip
+PRESERVATION_AUDITED = [
+    "state", "items", "place", "reason", "approved_by", "approval_comment", "preserved_on", "decision_due",
+    "outcome", "decision_note", "decided_on", "decided_by",
+]  # fmt: skip
+SEALING_AUDITED = ["state", "items", "place", "reason", "sealed_on", "sealed_by", "lifted_on", "lift_reason",
+                   "lifted_by", "preservation"]  # fmt: skip
+
+
+def _locked(case: Case) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    ensure_writable(locked)
+    return locked
+
+
+def _require(user: User, perm: str, case: Case) -> None:
+    """Role in scope (or a grant), then the assignment rule: 403 otherwise."""
+    if not user.has_perm(perm, case):
+        raise PermissionDenied(_("Your role may not do this on this case."))
+    if not acts_on_case(case, user):
+        raise PermissionDenied(str(NOT_ASSIGNED))
+
+
+def _collecting(case: Case) -> None:
+    if case.state not in COLLECTING:
+        raise InvalidState(collecting_refusal(case))
+
+
+def _text(value, field: str, message: str, errors: dict, max_length: int | None = None) -> str:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if not text:
+        errors[field] = message
+    elif max_length and len(text) > max_length:
+        errors[field] = _("At most %(max)s characters.") % {"max": max_length}
+    return text
+
+
+def may_add_evidence(case: Case, user: User) -> bool:
+    """Whether the page shows the “add evidence” form (the service decides in the same way)."""
+    return case.state in COLLECTING and user.has_perm(ADD_EVIDENCE, case) and acts_on_case(case, user)
+
+
+# --- Evidence ----------------------------------------------------------------------------------------------
+
+
+def _evidence_fields(kind, title, source, proves, collected_on, today) -> tuple[dict, dict]:
+    errors: dict = {}
+    if kind not in Evidence.Kind.values:
+        errors["kind"] = _("Choose one of the legal evidence types.")
+    title = _text(title, "title", _("Give the evidence a title."), errors, 200)
+    source = _text(source, "source", _("Say where the evidence comes from."), errors, 200)
+    proves = (proves or "").strip() if isinstance(proves, str) else ""
+    if not isinstance(collected_on, date):
+        errors["collected_on"] = _("Give the date the evidence was collected.")
+    elif collected_on > today:
+        errors["collected_on"] = _("The evidence cannot be collected in the future.")
+    fields = {"kind": kind, "title": title, "source": source, "proves": proves, "collected_on": collected_on}
+    return fields, errors
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    case: Case,
+    by: User,
+    file,
+    kind: str,
+    title: str,
+    source: str,
+    collected_on: date,
+    collected_by: User | None = None,
+    proves: str = "",
+    supersedes: Evidence | None = None,
+    reason: str = "",
+) -> Evidence:
+    """Add a piece of evidence to the case with its file (type from the content, size capped, SHA-256), while the
+    case is investigated and before its decision; ``supersedes`` makes it the corrected version of another."""
+    current = _locked(case)
+    _require(by, ADD_EVIDENCE, current)
+    _collecting(current)
+    fields, errors = _evidence_fields(kind, title, source, proves, collected_on, timezone.localdate())
+    collector = collected_by or by
+    if collected_by is not None and not (
+        collected_by.pk == by.pk or any(a.user_id == collected_by.pk for a in current.assignments.all())
+    ):
+        errors["collected_by"] = _("The collector is one of the officers on the case.")
+    if supersedes is not None:
+        if supersedes.case_id != current.pk:
+            errors["supersedes"] = _("Unknown evidence.")
+        elif Evidence.objects.filter(supersedes=supersedes).exists():
+            errors["supersedes"] = _("This evidence was already corrected: correct its latest version.")
+        reason = (reason or "").strip()
+        if not reason:
+            errors["reason"] = _("Give the reason for the correction.")
+    problem = evidence_files.problem(file)
+    if problem is not None:
+        errors.update({k: v[0] for k, v in problem.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    evidence = Evidence(
+        case=current, collected_by=collector, added_by=by, supersedes=supersedes, correction_reason=reason, **fields
+    )
+    evidence_files.store(evidence, file)
+    evidence.save()
+    audit.record(actor=by, verb="correct_evidence" if supersedes else "add_evidence", obj=evidence,
+                 after=audit.snapshot(evidence, EVIDENCE_AUDITED), reason=reason)  # fmt: skip
+    return evidence
+
+
+def attach_evidence(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    title: str,
+    content: bytes,
+    filename: str,
+    source: str,
+    collected_on: date | None = None,
+    proves: str = "",
+) -> Evidence:
+    """Attach generated bytes (e.g. a printed inquiry record) to the case as evidence, through the same checks
+    as an upload: assigned officer or chief, case investigated and not yet decided, accepted type."""
+    return evidence_add(
+        case=case,
+        by=by,
+        file=evidence_files.as_upload(content, filename),
+        kind=kind,
+        title=title,
+        source=source,
+        collected_on=collected_on or timezone.localdate(),
+        proves=proves,
+    )
+
+
+@transaction.atomic
+def evidence_record_download(*, evidence: Evidence, by: User) -> Evidence:
+    """Every download of an evidence file leaves an audit row (who, which file, its SHA-256)."""
+    after = {"title": evidence.title, "file": evidence.original_name, "sha256": evidence.sha256}
+    audit.record(actor=by, verb="download", obj=evidence, after=after)
+    return evidence
+
+
+# --- Preservation (先行登记保存) --------------------------------------------------------------------------------
+
+
+def may_request_preservation(case: Case, user: User) -> bool:
+    return case.state in COLLECTING and user.has_perm(REQUEST_PRESERVATION, case) and acts_on_case(case, user)
+
+
+@transaction.atomic
+def preservation_request(*, case: Case, by: User, items: str, place: str, reason: str) -> Preservation:
+    """An officer on the case asks to register and preserve evidence (items, place, reason); the head decides."""
+    current = _locked(case)
+    _require(by, REQUEST_PRESERVATION, current)
+    _collecting(current)
+    errors: dict = {}
+    items = _text(items, "items", _("List the items to preserve."), errors)
+    place = _text(place, "place", _("Say where the items are kept."), errors, 200)
+    reason = _text(reason, "reason", _("Say why the evidence may be lost or hard to obtain later."), errors)
+    if errors:
+        raise ValidationError(errors)
+    preservation = Preservation.objects.create(case=current, items=items, place=place, reason=reason, requested_by=by)
+    audit.record(actor=by, verb="request_preservation", obj=preservation,
+                 after=audit.snapshot(preservation, PRESERVATION_AUDITED), reason=reason)  # fmt: skip
+    return preservation
+
+
+def _locked_preservation(preservation: Preservation) -> Preservation:
+    _locked(preservation.case)
+    return Preservation.objects.select_for_update().select_related("case").get(pk=preservation.pk)
+
+
+@transaction.atomic
+def preservation_approve(
+    *, preservation: Preservation, by: User, comment: str = "", preserved_on: date | None = None
+) -> Preservation:
+    """The head approves: the items are preserved from ``preserved_on`` and the 7-working-day clock runs."""
+    current = _locked_preservation(preservation)
+    PRESERVATION.check(current, "approve", by)
+    on = preserved_on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"preserved_on": _("The preservation cannot start in the future.")})
+    before = audit.snapshot(current, PRESERVATION_AUDITED)
+    current.state, current.approved_by, current.approval_comment = Preservation.State.PRESERVED, by, comment.strip()
+    current.preserved_on, current.decision_due = on, evidence_preservation_due(on)
+    current.save()
+    audit.record(actor=by, verb="approve_preservation", obj=current, before=before,
+                 after=audit.snapshot(current, PRESERVATION_AUDITED), reason=comment)  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def preservation_reject(*, preservation: Preservation, by: User, comment: str) -> Preservation:
+    """The head does not approve the request (a reason is required)."""
+    current = _locked_preservation(preservation)
+    PRESERVATION.check(current, "reject", by)
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Give the reason.")})
+    before = audit.snapshot(current, PRESERVATION_AUDITED)
+    current.state, current.approved_by, current.approval_comment = Preservation.State.REJECTED, by, comment.strip()
+    current.save()
+    audit.record(actor=by, verb="reject_preservation", obj=current, before=before,
+                 after=audit.snapshot(current, PRESERVATION_AUDITED), reason=comment)  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def preservation_decide(
+    *, preservation: Preservation, by: User, outcome: str, note: str = "", decided_on: date | None = None
+) -> Preservation:
+    """The decision on the preserved items (return, seal, appraise, confiscate, transfer); a decision to seal
+    records the sealing of the same items at once."""
+    current = _locked_preservation(preservation)
+    PRESERVATION.check(current, "decide", by)
+    on = decided_on or timezone.localdate()
+    errors = {}
+    if outcome not in Preservation.Outcome.values:
+        errors["outcome"] = _("Choose what happens to the preserved items.")
+    if on > timezone.localdate() or (current.preserved_on and on < current.preserved_on):
+        errors["decided_on"] = _("The decision falls between the preservation and today.")
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(current, PRESERVATION_AUDITED)
+    current.state, current.outcome, current.decision_note = Preservation.State.DECIDED, outcome, (note or "").strip()
+    current.decided_on, current.decided_by = on, by
+    current.save()
+    audit.record(actor=by, verb="decide_preservation", obj=current, before=before,
+                 after=audit.snapshot(current, PRESERVATION_AUDITED), reason=note or "")  # fmt: skip
+    if outcome == Preservation.Outcome.SEAL:
+        _seal(current.case, by, items=current.items, place=current.place,
+              reason=note or current.reason, sealed_on=on, preservation=current)  # fmt: skip
+    return current
+
+
+# --- Sealing (封存) -----------------------------------------------------------------------------------------------
+
+
+def may_seal(case: Case, user: User) -> bool:
+    return case.state in COLLECTING and user.has_perm(SEAL, case) and acts_on_case(case, user)
+
+
+def _seal(case, by, *, items, place, reason, sealed_on, preservation=None) -> Sealing:
+    sealing = Sealing.objects.create(case=case, items=items, place=place, reason=reason, sealed_on=sealed_on,
+                                     sealed_by=by, preservation=preservation)  # fmt: skip
+    audit.record(actor=by, verb="seal", obj=sealing, after=audit.snapshot(sealing, SEALING_AUDITED), reason=reason)
+    return sealing
+
+
+@transaction.atomic
+def sealing_record(
+    *, case: Case, by: User, items: str, place: str, reason: str, sealed_on: date | None = None
+) -> Sealing:
+    """Record a sealing of items (date, items, place, reason, who) during the investigation."""
+    current = _locked(case)
+    _require(by, SEAL, current)
+    _collecting(current)
+    errors: dict = {}
+    items = _text(items, "items", _("List the items sealed."), errors)
+    place = _text(place, "place", _("Say where the items are sealed."), errors, 200)
+    reason = _text(reason, "reason", _("Give the reason for the sealing."), errors)
+    on = sealed_on or timezone.localdate()
+    if on > timezone.localdate():
+        errors["sealed_on"] = _("The sealing cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    return _seal(current, by, items=items, place=place, reason=reason, sealed_on=on)
+
+
+@transaction.atomic
+def sealing_lift(*, sealing: Sealing, by: User, reason: str, lifted_on: date | None = None) -> Sealing:
+    """Lift a sealing (解除封存) with its date and reason; allowed until the case is archived."""
+    _locked(sealing.case)
+    current = Sealing.objects.select_for_update().select_related("case").get(pk=sealing.pk)
+    SEALING.check(current, "lift", by)
+    on = lifted_on or timezone.localdate()
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = _("Give the reason for lifting the sealing.")
+    if on > timezone.localdate() or on < current.sealed_on:
+        errors["lifted_on"] = _("The lifting falls between the sealing and today.")
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(current, SEALING_AUDITED)
+    current.state, current.lifted_on, current.lift_reason, current.lifted_by = (
+        Sealing.State.LIFTED, on, reason.strip(), by,
+    )  # fmt: skip
+    current.save()
+    audit.record(actor=by, verb="lift_sealing", obj=current, before=before,
+                 after=audit.snapshot(current, SEALING_AUDITED), reason=reason)  # fmt: skip
+    return current
