@@ -34,6 +34,7 @@ from enforcement.cases.services import CLOSE_BASES
 from enforcement.documents.models import DocumentKind
 from enforcement.documents.views import document_panel
 from enforcement.evidence.models import Evidence
+from enforcement.evidence.views import evidence_panel
 from enforcement.legal.models import PaymentPlan
 from enforcement.legal.selectors import applicable, legal_panel
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
@@ -303,6 +304,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             and user.has_perm("enforcement.add_agreementaction", case),
             audit_events=AuditEvent.objects.history_of(case),
             **document_panel(case, user),
+            **evidence_panel(case, user),
             **legal_panel(case, report, today),
         )
         return context

@@ -73,6 +73,14 @@ def _text(value, field: str, message: str, errors: dict, max_length: int | None 
     return text
 
 
+def check_case_write(*, case: Case, by: User, perm: str) -> None:
+    """The refusals a write on the case's evidence meets before its input is read, in the contract's order:
+    archived or not collecting (409) after the role and the assignment (403). Pages and the API ask it first."""
+    _require(by, perm, case)
+    ensure_writable(case)
+    _collecting(case)
+
+
 def may_add_evidence(case: Case, user: User) -> bool:
     """Whether the page shows the “add evidence” form (the service decides in the same way)."""
     return case.state in COLLECTING and user.has_perm(ADD_EVIDENCE, case) and acts_on_case(case, user)
