@@ -199,6 +199,8 @@ def _objects(org, cast):
         },
         # Leads and inspections (issue 5): confirmed leads, started inspections with a finding each.
         **_issue5_objects(b01, b02),
+        # Evidence, a requested preservation and a sealing under each case (issue 15).
+        **_evidence_objects(cases),
         # Reports, rewards and public disclosures (issue 6).
         **_issue6_objects(cases, cast, org),
         # Credit ratings, repair applications and assessments (issue 7).
@@ -208,6 +210,27 @@ def _objects(org, cast):
         # The recovery ledger (issue 17): an amount owed by each branch's institution.
         "recoveryentry": {"B01": _obligation(b01), "B02": _obligation(b02)},
     }
+
+
+def _evidence_objects(cases) -> dict:
+    from django.core.files.base import ContentFile
+
+    from enforcement.evidence.models import Evidence, Preservation, Sealing
+    from tests.factories import UserFactory
+
+    someone = UserFactory(username="sweep_collector")
+    objects = {"caseevidence": {}, "casepreservation": {}, "casesealing": {}}
+    for branch, case in cases.items():
+        evidence = Evidence(case=case, kind="documentary", title="书证", collected_on="2026-03-01",
+                            collected_by=someone, original_name="e.txt", content_type="text/plain")  # fmt: skip
+        evidence.file.save("e.txt", ContentFile(b"evidence"), save=False)
+        evidence.save()
+        record = {"items": "病历", "place": "病案室", "reason": "可能灭失"}
+        preservation = Preservation.objects.create(case=case, requested_by=someone, **record)
+        sealing = Sealing.objects.create(case=case, sealed_on="2026-03-01", sealed_by=someone, **record)
+        for name, obj in (("caseevidence", evidence), ("casepreservation", preservation), ("casesealing", sealing)):
+            objects[name][branch] = SimpleNamespace(pk=case.pk, doc=obj.pk)
+    return objects
 
 
 def _obligation(institution):

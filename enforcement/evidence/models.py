@@ -59,7 +59,31 @@ class Evidence(EvidenceFile):
         return hasattr(self, "superseded_by")
 
 
-class Preservation(models.Model):
+class ItemsRecord(models.Model):
+    """What a preservation and a sealing both record: the items, where they are, why; scoped by their case."""
+
+    case = models.ForeignKey(
+        "enforcement.Case", on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("case")
+    )
+    items = models.TextField(_("items"))
+    place = models.CharField(_("place"), max_length=200)
+    reason = models.TextField(_("reason"))
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.case_id} · {self.items[:40]}"
+
+    @property
+    def jurisdiction(self):
+        """The case's unit: who may act on the record is answered for the case's jurisdiction."""
+        return self.case.jurisdiction
+
+
+class Preservation(ItemsRecord):
     """先行登记保存: an officer asks, the head approves, and the preserved items are decided on within 7 working
     days of the preservation (APL Arts 56, 85)."""
 
@@ -76,13 +100,7 @@ class Preservation(models.Model):
         CONFISCATE = "confiscate", _("Confiscate according to law")
         TRANSFER = "transfer", _("Transfer to the competent authority")
 
-    case = models.ForeignKey(
-        "enforcement.Case", on_delete=models.PROTECT, related_name="preservations", verbose_name=_("case")
-    )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.REQUESTED)
-    items = models.TextField(_("items"))
-    place = models.CharField(_("place"), max_length=200)
-    reason = models.TextField(_("reason"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
@@ -102,40 +120,24 @@ class Preservation(models.Model):
         verbose_name=_("decided by"),
     )  # fmt: skip
 
-    objects = CaseRecordQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("evidence preservation")
         verbose_name_plural = _("evidence preservations")
         ordering = ["requested_at", "pk"]
-
-    def __str__(self):
-        return f"{self.case_id} · {self.items[:40]}"
-
-    @property
-    def jurisdiction(self):
-        """The case's unit: who may act on the record is answered for the case's jurisdiction."""
-        return self.case.jurisdiction
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.state == self.State.PRESERVED and self.decision_due is not None and today > self.decision_due
 
 
-class Sealing(models.Model):
+class Sealing(ItemsRecord):
     """A sealing (封存) of items with its record, and its lifting (解除封存) with date, reason and who."""
 
     class State(models.TextChoices):
         SEALED = "sealed", _("Sealed")
         LIFTED = "lifted", _("Sealing lifted")
 
-    case = models.ForeignKey(
-        "enforcement.Case", on_delete=models.PROTECT, related_name="sealings", verbose_name=_("case")
-    )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.SEALED)
-    items = models.TextField(_("items"))
-    place = models.CharField(_("place"), max_length=200)
-    reason = models.TextField(_("reason"))
     sealed_on = models.DateField(_("sealed on"))
     sealed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sealed by")
@@ -151,17 +153,7 @@ class Sealing(models.Model):
         verbose_name=_("from the preservation"),
     )  # fmt: skip
 
-    objects = CaseRecordQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("sealing")
         verbose_name_plural = _("sealings")
         ordering = ["sealed_on", "pk"]
-
-    def __str__(self):
-        return f"{self.case_id} · {self.items[:40]}"
-
-    @property
-    def jurisdiction(self):
-        """The case's unit: who may act on the record is answered for the case's jurisdiction."""
-        return self.case.jurisdiction

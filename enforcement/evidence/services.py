@@ -212,9 +212,32 @@ def preservation_request(*, case: Case, by: User, items: str, place: str, reason
     return preservation
 
 
-def _locked_preservation(preservation: Preservation) -> Preservation:
-    _locked(preservation.case)
-    return Preservation.objects.select_for_update().select_related("case").get(pk=preservation.pk)
+def _step(
+    table, record, step: str, by: User, *, verb: str, audited: list[str], reason: str = "", validate=None, **changes
+):
+    """Take ``step`` of ``table`` on ``record`` (a preservation or a sealing): lock its case (archived ⇒ 409) and
+    the record, ask the table (403, 409, the guard), ``validate(current)`` the input (400), change, audit."""
+    _locked(record.case)
+    current = type(record).objects.select_for_update().select_related("case").get(pk=record.pk)
+    table.check(current, step, by)
+    errors = validate(current) if validate else {}
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(current, audited)
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.save()
+    audit.record(actor=by, verb=verb, obj=current, before=before, after=audit.snapshot(current, audited),
+                 reason=reason)  # fmt: skip
+    return current
+
+
+def _between(field: str, start: date | None, on: date, message: str):
+    def validate(current) -> dict:
+        first = start(current) if callable(start) else start
+        return {field: message} if on > timezone.localdate() or (first and on < first) else {}
+
+    return validate
 
 
 @transaction.atomic
@@ -222,33 +245,22 @@ def preservation_approve(
     *, preservation: Preservation, by: User, comment: str = "", preserved_on: date | None = None
 ) -> Preservation:
     """The head approves: the items are preserved from ``preserved_on`` and the 7-working-day clock runs."""
-    current = _locked_preservation(preservation)
-    PRESERVATION.check(current, "approve", by)
     on = preserved_on or timezone.localdate()
-    if on > timezone.localdate():
-        raise ValidationError({"preserved_on": _("The preservation cannot start in the future.")})
-    before = audit.snapshot(current, PRESERVATION_AUDITED)
-    current.state, current.approved_by, current.approval_comment = Preservation.State.PRESERVED, by, comment.strip()
-    current.preserved_on, current.decision_due = on, evidence_preservation_due(on)
-    current.save()
-    audit.record(actor=by, verb="approve_preservation", obj=current, before=before,
-                 after=audit.snapshot(current, PRESERVATION_AUDITED), reason=comment)  # fmt: skip
-    return current
+    comment = (comment or "").strip()
+    return _step(PRESERVATION, preservation, "approve", by, verb="approve_preservation", audited=PRESERVATION_AUDITED,
+                 reason=comment, validate=_between("preserved_on", None, on,
+                                                   _("The preservation cannot start in the future.")),
+                 state=Preservation.State.PRESERVED, approved_by=by, approval_comment=comment, preserved_on=on,
+                 decision_due=evidence_preservation_due(on))  # fmt: skip
 
 
 @transaction.atomic
 def preservation_reject(*, preservation: Preservation, by: User, comment: str) -> Preservation:
     """The head does not approve the request (a reason is required)."""
-    current = _locked_preservation(preservation)
-    PRESERVATION.check(current, "reject", by)
-    if not (comment or "").strip():
-        raise ValidationError({"comment": _("Give the reason.")})
-    before = audit.snapshot(current, PRESERVATION_AUDITED)
-    current.state, current.approved_by, current.approval_comment = Preservation.State.REJECTED, by, comment.strip()
-    current.save()
-    audit.record(actor=by, verb="reject_preservation", obj=current, before=before,
-                 after=audit.snapshot(current, PRESERVATION_AUDITED), reason=comment)  # fmt: skip
-    return current
+    comment = (comment or "").strip()
+    return _step(PRESERVATION, preservation, "reject", by, verb="reject_preservation", audited=PRESERVATION_AUDITED,
+                 reason=comment, validate=lambda current: {} if comment else {"comment": _("Give the reason.")},
+                 state=Preservation.State.REJECTED, approved_by=by, approval_comment=comment)  # fmt: skip
 
 
 @transaction.atomic
@@ -257,22 +269,21 @@ def preservation_decide(
 ) -> Preservation:
     """The decision on the preserved items (return, seal, appraise, confiscate, transfer); a decision to seal
     records the sealing of the same items at once."""
-    current = _locked_preservation(preservation)
-    PRESERVATION.check(current, "decide", by)
-    on = decided_on or timezone.localdate()
-    errors = {}
-    if outcome not in Preservation.Outcome.values:
-        errors["outcome"] = _("Choose what happens to the preserved items.")
-    if on > timezone.localdate() or (current.preserved_on and on < current.preserved_on):
-        errors["decided_on"] = _("The decision falls between the preservation and today.")
-    if errors:
-        raise ValidationError(errors)
-    before = audit.snapshot(current, PRESERVATION_AUDITED)
-    current.state, current.outcome, current.decision_note = Preservation.State.DECIDED, outcome, (note or "").strip()
-    current.decided_on, current.decided_by = on, by
-    current.save()
-    audit.record(actor=by, verb="decide_preservation", obj=current, before=before,
-                 after=audit.snapshot(current, PRESERVATION_AUDITED), reason=note or "")  # fmt: skip
+    on, note = decided_on or timezone.localdate(), (note or "").strip()
+    in_time = _between("decided_on", lambda current: current.preserved_on, on,
+                       _("The decision falls between the preservation and today."))  # fmt: skip
+
+    def validate(current) -> dict:
+        known = (
+            {}
+            if outcome in Preservation.Outcome.values
+            else {"outcome": _("Choose what happens to the preserved items.")}
+        )
+        return {**known, **in_time(current)}
+
+    current = _step(PRESERVATION, preservation, "decide", by, verb="decide_preservation",
+                    audited=PRESERVATION_AUDITED, reason=note, validate=validate, state=Preservation.State.DECIDED,
+                    outcome=outcome, decision_note=note, decided_on=on, decided_by=by)  # fmt: skip
     if outcome == Preservation.Outcome.SEAL:
         _seal(current.case, by, items=current.items, place=current.place,
               reason=note or current.reason, sealed_on=on, preservation=current)  # fmt: skip
@@ -316,22 +327,14 @@ def sealing_record(
 @transaction.atomic
 def sealing_lift(*, sealing: Sealing, by: User, reason: str, lifted_on: date | None = None) -> Sealing:
     """Lift a sealing (解除封存) with its date and reason; allowed until the case is archived."""
-    _locked(sealing.case)
-    current = Sealing.objects.select_for_update().select_related("case").get(pk=sealing.pk)
-    SEALING.check(current, "lift", by)
-    on = lifted_on or timezone.localdate()
-    errors = {}
-    if not (reason or "").strip():
-        errors["reason"] = _("Give the reason for lifting the sealing.")
-    if on > timezone.localdate() or on < current.sealed_on:
-        errors["lifted_on"] = _("The lifting falls between the sealing and today.")
-    if errors:
-        raise ValidationError(errors)
-    before = audit.snapshot(current, SEALING_AUDITED)
-    current.state, current.lifted_on, current.lift_reason, current.lifted_by = (
-        Sealing.State.LIFTED, on, reason.strip(), by,
-    )  # fmt: skip
-    current.save()
-    audit.record(actor=by, verb="lift_sealing", obj=current, before=before,
-                 after=audit.snapshot(current, SEALING_AUDITED), reason=reason)  # fmt: skip
-    return current
+    on, reason = lifted_on or timezone.localdate(), (reason or "").strip()
+    in_time = _between("lifted_on", lambda current: current.sealed_on, on,
+                       _("The lifting falls between the sealing and today."))  # fmt: skip
+
+    def validate(current) -> dict:
+        given = {} if reason else {"reason": _("Give the reason for lifting the sealing.")}
+        return {**given, **in_time(current)}
+
+    return _step(SEALING, sealing, "lift", by, verb="lift_sealing", audited=SEALING_AUDITED, reason=reason,
+                 validate=validate, state=Sealing.State.LIFTED, lifted_on=on, lift_reason=reason,
+                 lifted_by=by)  # fmt: skip

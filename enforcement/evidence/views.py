@@ -110,11 +110,17 @@ class CaseStepView(CaseEvidenceMixin, View):
     to the case page's Evidence section with the outcome as a message."""
 
     http_method_names = ["post"]
+    object_view = True  # the case and the record are looked up before the method: 404 out of scope, even on GET
     form_class = None
     done_message = ""
     form_prefix = None
     step = ""  # the transition of ``table`` this view takes on a record (None: a write on the case)
     table = None
+
+    def get_object(self, queryset=None):
+        case = self.get_case()
+        self.record = self.get_record(case) if self.record_model is not None else None
+        return case
 
     def precheck(self, case, record) -> None:
         if self.table is not None:
@@ -129,8 +135,7 @@ class CaseStepView(CaseEvidenceMixin, View):
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
-        case = self.get_case()
-        record = self.get_record(case) if self.record_model is not None else None
+        case, record = self.object, self.record
         back = reverse("enforcement:case-detail", args=[case.pk]) + "#evidence"
         try:
             self.precheck(case, record)
