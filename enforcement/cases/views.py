@@ -250,7 +250,7 @@ def case_detail_queryset(user):
             Prefetch("reports", reports),
             Prefetch("events", CaseEvent.objects.select_related("actor")),
             Prefetch("discussions", Discussion.objects.select_related("recorded_by")),
-            Prefetch("evidence", Evidence.objects.select_related("collected_by")),
+            Prefetch("evidence", Evidence.objects.select_related("collected_by", "superseded_by")),
             Prefetch("payments", Payment.objects.select_related("recorded_by")),
             Prefetch("agreement_actions", AgreementAction.objects.select_related("institution")),
             "pauses",

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from enforcement.evidence.models import Evidence, Preservation
 from portal.forms import StyledFormMixin, date_input
-from supervision.org.models import User
 
 
 class EvidenceForm(StyledFormMixin, forms.Form):
@@ -15,7 +14,7 @@ class EvidenceForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Evidence.Kind.choices)
     source = forms.CharField(label=_("Source"), max_length=200, help_text=_("Where or from whom it was obtained."))
     collected_on = forms.DateField(label=_("Collected on"), widget=date_input())
-    collected_by = forms.ModelChoiceField(label=_("Collected by"), queryset=User.objects.none(), required=False)
+    collected_by = forms.TypedChoiceField(label=_("Collected by"), coerce=int, required=False, empty_value=None)
     proves = forms.CharField(label=_("What it proves"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("File"))
     supersedes = forms.ModelChoiceField(queryset=Evidence.objects.none(), required=False, widget=forms.HiddenInput)
@@ -24,12 +23,18 @@ class EvidenceForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, case=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["collected_on"].initial = timezone.localdate()
-        if case is not None:
-            officers = [a.user_id for a in case.assignments.all()]
-            self.fields["collected_by"].queryset = User.objects.filter(pk__in=[*officers, getattr(user, "pk", 0)])
-            self.fields["supersedes"].queryset = Evidence.objects.filter(case=case)
+        # The collectors offered: the officers on the case (prefetched with it) and the user; no query of its own.
+        self.collectors = {a.user_id: a.user for a in case.assignments.all()} if case is not None else {}
         if user is not None:
+            self.collectors.setdefault(user.pk, user)
             self.fields["collected_by"].initial = user.pk
+        self.fields["collected_by"].choices = [(pk, str(u)) for pk, u in self.collectors.items()]
+        if case is not None:
+            self.fields["supersedes"].queryset = Evidence.objects.filter(case=case)
+
+    def clean_collected_by(self):
+        pk = self.cleaned_data.get("collected_by")
+        return self.collectors.get(pk) if pk else None
 
 
 class PreservationForm(StyledFormMixin, forms.Form):

@@ -45,7 +45,7 @@ def evidence_panel(case: Case, user) -> dict:
     """Context of the case page's Evidence section: evidence (versions in force first), preservations with
     their decision clock, sealings, and the forms and buttons the user may use now."""
     today = timezone.localdate()
-    items = list(Evidence.objects.filter(case=case).select_related("collected_by", "superseded_by"))
+    items = list(case.evidence.all())  # prefetched with collected_by and superseded_by by the case page
     preservations = list(case.preservations.select_related("requested_by", "approved_by", "decided_by"))
     sealings = list(case.sealings.select_related("sealed_by", "lifted_by"))
     has_perm = object_perm_checker(user, [case])
