@@ -213,3 +213,18 @@ def test_collected_on_cannot_be_in_the_future(investigating, cast):
     with pytest.raises(ValidationError) as raised:
         add(investigating, cast.b01_officer, collected_on=timezone.localdate() + datetime.timedelta(days=1))
     assert "collected_on" in raised.value.message_dict
+
+
+# --- One mechanism with inspections ------------------------------------------------------------------------------
+
+
+def test_inspections_and_cases_keep_evidence_the_same_way(settings):
+    from portal import evidence as evidence_files
+    from supervision.inspections.models import InspectionEvidence
+
+    assert issubclass(Evidence, evidence_files.EvidenceFile) and issubclass(
+        InspectionEvidence, evidence_files.EvidenceFile
+    )
+    settings.UPLOAD_MAX_BYTES = {**settings.UPLOAD_MAX_BYTES, "evidence": 100}
+    problem = evidence_files.problem(upload("big.pdf", PDF), "evidence")
+    assert problem is not None and "evidence" in problem.message_dict
