@@ -194,19 +194,32 @@ def may_request_preservation(case: Case, user: User) -> bool:
     return case.state in COLLECTING and user.has_perm(REQUEST_PRESERVATION, case) and acts_on_case(case, user)
 
 
+def _items_record_input(case, by, perm, *, items, place, reason, messages) -> tuple[Case, dict, dict]:
+    """A new preservation or sealing: the case locked and checked (409, 403), its items, place and reason read
+    (with the errors naming the fields)."""
+    current = _locked(case)
+    _require(by, perm, current)
+    _collecting(current)
+    errors: dict = {}
+    values = {"items": items, "place": place, "reason": reason}
+    fields = {
+        name: _text(values[name], name, message, errors, 200 if name == "place" else None)
+        for name, message in zip(values, messages, strict=True)
+    }
+    return current, fields, errors
+
+
 @transaction.atomic
 def preservation_request(*, case: Case, by: User, items: str, place: str, reason: str) -> Preservation:
     """An officer on the case asks to register and preserve evidence (items, place, reason); the head decides."""
-    current = _locked(case)
-    _require(by, REQUEST_PRESERVATION, current)
-    _collecting(current)
-    errors: dict = {}
-    items = _text(items, "items", _("List the items to preserve."), errors)
-    place = _text(place, "place", _("Say where the items are kept."), errors, 200)
-    reason = _text(reason, "reason", _("Say why the evidence may be lost or hard to obtain later."), errors)
+    current, fields, errors = _items_record_input(
+        case, by, REQUEST_PRESERVATION, items=items, place=place, reason=reason,
+        messages=(_("List the items to preserve."), _("Say where the items are kept."),
+                  _("Say why the evidence may be lost or hard to obtain later.")),
+    )  # fmt: skip
     if errors:
         raise ValidationError(errors)
-    preservation = Preservation.objects.create(case=current, items=items, place=place, reason=reason, requested_by=by)
+    preservation = Preservation.objects.create(case=current, requested_by=by, **fields)
     audit.record(actor=by, verb="request_preservation", obj=preservation,
                  after=audit.snapshot(preservation, PRESERVATION_AUDITED), reason=reason)  # fmt: skip
     return preservation
@@ -309,19 +322,17 @@ def sealing_record(
     *, case: Case, by: User, items: str, place: str, reason: str, sealed_on: date | None = None
 ) -> Sealing:
     """Record a sealing of items (date, items, place, reason, who) during the investigation."""
-    current = _locked(case)
-    _require(by, SEAL, current)
-    _collecting(current)
-    errors: dict = {}
-    items = _text(items, "items", _("List the items sealed."), errors)
-    place = _text(place, "place", _("Say where the items are sealed."), errors, 200)
-    reason = _text(reason, "reason", _("Give the reason for the sealing."), errors)
+    current, fields, errors = _items_record_input(
+        case, by, SEAL, items=items, place=place, reason=reason,
+        messages=(_("List the items sealed."), _("Say where the items are sealed."),
+                  _("Give the reason for the sealing.")),
+    )  # fmt: skip
     on = sealed_on or timezone.localdate()
     if on > timezone.localdate():
         errors["sealed_on"] = _("The sealing cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    return _seal(current, by, items=items, place=place, reason=reason, sealed_on=on)
+    return _seal(current, by, sealed_on=on, **fields)
 
 
 @transaction.atomic
