@@ -8,6 +8,7 @@ from enforcement.agreement_actions import api as agreement_actions_api
 from enforcement.cases import api as cases_api
 from enforcement.deadlines import urls as deadline_urls
 from enforcement.documents import api as documents_api
+from enforcement.evidence import urls as evidence_urls
 from enforcement.follow_ups import api as enforcement_leads_api
 from enforcement.recoveries import api as recovery_api
 from enforcement.statistics import api as statistics_api
@@ -61,5 +62,6 @@ urlpatterns = [
     path("statistics/", statistics_api.StatisticsAPIView.as_view(), name="statistics"),  # issue 17
     path("assessments/score/", credit_api.AssessmentScoreView.as_view(), name="assessment-score"),  # issue 7
     path("", include(deadline_urls.api_urlpatterns)),  # deadlines/?from= (issue 14)
+    path("", include(evidence_urls.api_urlpatterns)),  # cases/{id}/evidence/ (issue 15)
     path("", include(router.urls)),
 ]

@@ -26,7 +26,7 @@ from enforcement.documents.models import (
     DocumentUserObjectPermission,
     PrintBatch,
 )
-from enforcement.evidence.models import Evidence
+from enforcement.evidence.models import Evidence, Preservation, Sealing
 from enforcement.public.models import Disclosure
 from enforcement.records.models import InvestigationRecord, RecordAnswer
 from enforcement.rewards.models import Reward
@@ -54,12 +54,14 @@ __all__ = [
     "InvestigationRecord",
     "Payment",
     "PenaltyRule",
+    "Preservation",
     "PrintBatch",
     "ProposedPenalty",
     "RecordAnswer",
     "Recusal",
     "Report",
     "Reward",
+    "Sealing",
     "Thresholds",
     "ViolationType",
 ]

@@ -31,6 +31,13 @@ register(
         # record's transition table asks).
         "enforcement.view_investigationrecord": STAFF,
         "enforcement.write_investigationrecord": {Role.OFFICER},
+        # Evidence (issue 15): assigned officers and the chief add evidence, request a preservation and seal;
+        # the head (the branch chief or a director) approves and decides on a preservation.
+        "enforcement.view_evidence": STAFF,
+        "enforcement.add_evidence": {Role.OFFICER, Role.CHIEF},
+        "enforcement.request_preservation": {Role.OFFICER, Role.CHIEF},
+        "enforcement.approve_preservation": {Role.CHIEF, Role.DIRECTOR},
+        "enforcement.seal_evidence": {Role.OFFICER, Role.CHIEF},
         **{action.permission: action.roles for action in ACTIONS.values()},
     },
     unscoped={"enforcement.view_penaltyrule"},

@@ -21,6 +21,9 @@ CHANGERS = {"enf_chief", "fund_officer", "b01_chief", "b01_fund", "b02_chief"}  
 OFFICERS = {"enf_officer", "b01_officer", "b02_officer"}
 CHIEFS = {"enf_chief", "b01_chief", "b02_chief"}
 FUND_OFFICERS = {"fund_officer", "b01_fund"}
+# Evidence (issue 15): the head (机关负责人) approves preservations; officers not on the sweep's cases are refused.
+HEADS = CHIEFS | {"director"}
+UNASSIGNED = tuple((name, 403) for name in sorted(OFFICERS))
 # Leads and inspections (issue 5).
 ANALYSTS = {"analyst"}
 DRAWERS = CHIEFS | {"director"}
@@ -164,6 +167,21 @@ ROUTES: dict[str, Route] = {
     ),
     "enforcement:record-issue": r(OFFICERS, obj="record", method="post", ok=302, ok_for=(("enf_officer", 403),)),
     "enforcement:record-attach": r(OFFICERS, obj="record", method="post", ok=302, ok_for=(("enf_officer", 403),)),
+    # --- Evidence, preservations and sealings of a case (issue 15; enforcement/evidence/views.py) ---
+    # POST-only: a GET is 405 for whoever may use the route. The sweep's cases are in "filing" and have no team:
+    # an officer is not assigned (403); a chief is refused for the state with a message (302).
+    "enforcement:case-evidence-add": r(OFFICERS | CHIEFS, obj="case", ok=405, post=p(ok=302, ok_for=UNASSIGNED)),
+    "enforcement:case-evidence-download": r(STAFF, obj="caseevidence"),
+    "enforcement:case-preservation-request": r(
+        OFFICERS | CHIEFS, obj="case", ok=405, post=p(ok=302, ok_for=UNASSIGNED)
+    ),
+    # A requested preservation in each branch: the head approves (302), rejects without a reason or decides in
+    # the wrong state (302 with a message).
+    "enforcement:case-preservation-approve": r(HEADS, obj="casepreservation", ok=405, post=p(ok=302)),
+    "enforcement:case-preservation-reject": r(HEADS, obj="casepreservation", ok=405, post=p(ok=302)),
+    "enforcement:case-preservation-decide": r(HEADS, obj="casepreservation", ok=405, post=p(ok=302)),
+    "enforcement:case-sealing-create": r(OFFICERS | CHIEFS, obj="case", ok=405, post=p(ok=302, ok_for=UNASSIGNED)),
+    "enforcement:case-sealing-lift": r(OFFICERS | CHIEFS, obj="casesealing", ok=405, post=p(ok=302, ok_for=UNASSIGNED)),
     # --- end of enforcement pages ---
     # --- Leads, imports, inspections and random draws (issue 5) ---
     "supervision:lead-list": r(STAFF),
@@ -358,6 +376,10 @@ ROUTES: dict[str, Route] = {
     "case-document-list": r(STAFF, api=True, obj="case", post=p(OFFICERS | CHIEFS | FUND_OFFICERS, ok=400)),
     "case-document-detail": r(STAFF, api=True, obj="casedocument"),
     "case-document-download": r(STAFF, api=True, obj="casedocument"),
+    # Evidence of a case (issue 15; enforcement/evidence/api.py): a bare POST by a chief meets the case's state
+    # ("filing", 409) before its input; officers are not assigned to the sweep's cases (403).
+    "case-evidence-list": r(STAFF, api=True, obj="case", post=p(OFFICERS | CHIEFS, ok=409, ok_for=UNASSIGNED)),
+    "case-evidence-file": r(STAFF, api=True, obj="caseevidence"),
 }
 
 # Route-name prefixes covered by a rule instead of one entry each.
@@ -530,6 +552,7 @@ LISTS: dict[str, str] = {
     "report-list": "supervision.Report",
     "creditrating-list": "credit.CreditRating",
     "case-document-list": "enforcement.Document",  # the documents of one case (an object route)
+    "case-evidence-list": "not scoped here: the evidence of one case, behind the case's scope (sweep)",
     # The recovery ledger (issue 17)
     "enforcement:recovery-list": "enforcement.RecoveryEntry",
     "recoveryentry-list": "enforcement.RecoveryEntry",

@@ -199,6 +199,8 @@ def _objects(org, cast):
         },
         # Leads and inspections (issue 5): confirmed leads, started inspections with a finding each.
         **_issue5_objects(b01, b02),
+        # Evidence, a requested preservation and a sealing under each case (issue 15).
+        **_evidence_objects(cases),
         # Reports, rewards and public disclosures (issue 6).
         **_issue6_objects(cases, cast, org),
         # Credit ratings, repair applications and assessments (issue 7).
@@ -224,6 +226,27 @@ def _record_objects(b01, b02, cast) -> dict:
         objects["record"][branch] = InvestigationRecord.objects.create(
             case=case, kind="inquiry_record", person_name="张三", created_by=officer
         )
+    return objects
+
+
+def _evidence_objects(cases) -> dict:
+    from django.core.files.base import ContentFile
+
+    from enforcement.evidence.models import Evidence, Preservation, Sealing
+    from tests.factories import UserFactory
+
+    someone = UserFactory(username="sweep_collector")
+    objects = {"caseevidence": {}, "casepreservation": {}, "casesealing": {}}
+    for branch, case in cases.items():
+        evidence = Evidence(case=case, kind="documentary", title="书证", collected_on="2026-03-01",
+                            collected_by=someone, original_name="e.txt", content_type="text/plain")  # fmt: skip
+        evidence.file.save("e.txt", ContentFile(b"evidence"), save=False)
+        evidence.save()
+        record = {"items": "病历", "place": "病案室", "reason": "可能灭失"}
+        preservation = Preservation.objects.create(case=case, requested_by=someone, **record)
+        sealing = Sealing.objects.create(case=case, sealed_on="2026-03-01", sealed_by=someone, **record)
+        for name, obj in (("caseevidence", evidence), ("casepreservation", preservation), ("casesealing", sealing)):
+            objects[name][branch] = SimpleNamespace(pk=case.pk, doc=obj.pk)
     return objects
 
 
@@ -283,7 +306,7 @@ def _disclosure(case):
 def _issue5_objects(b01, b02) -> dict:
     from django.core.files.base import ContentFile
 
-    from supervision.inspections.models import Finding, RandomDraw
+    from supervision.inspections.models import Finding, InspectionEvidence, RandomDraw
     from supervision.leads.models import ImportBatch
     from tests.factories import InspectionFactory, LeadFactory, UserFactory
 
@@ -294,15 +317,12 @@ def _issue5_objects(b01, b02) -> dict:
         objects["lead"][branch] = LeadFactory(institution=institution, status="confirmed")
         inspection = InspectionFactory(institution=institution, status="in_progress", created_by=someone)
         objects["inspection"][branch] = inspection
-        finding = Finding(
-            inspection=inspection,
-            violation_code="SUBSTITUTION",
-            description="串换",
-            recorded_by=someone,
-            evidence_name="e.txt",
+        finding = Finding.objects.create(
+            inspection=inspection, violation_code="SUBSTITUTION", description="串换", recorded_by=someone
         )
-        finding.evidence.save("e.txt", ContentFile(b"evidence"), save=False)
-        finding.save()
+        item = InspectionEvidence(finding=finding, recorded_by=someone, original_name="e.txt", sha256="0" * 64)
+        item.file.save("e.txt", ContentFile(b"evidence"), save=False)
+        item.save()
         objects["finding"][branch] = finding
         objects["importbatch"][branch] = ImportBatch.objects.create(
             jurisdiction=unit, file_name="s.csv", created_by=someone, status="done"

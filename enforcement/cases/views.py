@@ -35,6 +35,7 @@ from enforcement.cases.services import CLOSE_BASES
 from enforcement.documents.models import DocumentKind
 from enforcement.documents.views import document_panel
 from enforcement.evidence.models import Evidence
+from enforcement.evidence.views import evidence_panel
 from enforcement.legal.models import PaymentPlan
 from enforcement.legal.selectors import applicable, legal_panel
 from enforcement.records.selectors import record_section
@@ -253,7 +254,7 @@ def case_detail_queryset(user):
             Prefetch("reports", reports),
             Prefetch("events", CaseEvent.objects.select_related("actor")),
             Prefetch("discussions", Discussion.objects.select_related("recorded_by")),
-            Prefetch("evidence", Evidence.objects.select_related("collected_by")),
+            Prefetch("evidence", Evidence.objects.select_related("collected_by", "superseded_by")),
             Prefetch("payments", Payment.objects.select_related("recorded_by")),
             Prefetch("agreement_actions", AgreementAction.objects.select_related("institution")),
             "pauses",
@@ -309,6 +310,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             and user.has_perm("enforcement.add_agreementaction", case),
             audit_events=AuditEvent.objects.history_of(case),
             **document_panel(case, user),
+            **evidence_panel(case, user),
             **legal_panel(case, report, today),
             **record_section(case, user),
         )

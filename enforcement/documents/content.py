@@ -18,7 +18,7 @@ from enforcement.cases import clocks, gates
 from enforcement.cases.models import Case, CaseEvent, ProposedPenalty
 from enforcement.cases.penalties import NO_PENALTY_GROUNDS, NO_PENALTY_TEXT
 from enforcement.documents.models import Document, DocumentKind
-from enforcement.evidence.models import Evidence
+from enforcement.evidence.models import Evidence, Preservation, Sealing
 from portal.numerals import cn_date, cn_number, rmb_upper
 from portal.workdays import add_working_days
 
@@ -63,6 +63,18 @@ KIND_WORDS |= {
     K.ASSISTANCE_LETTER: "协查",
 }  # fmt: skip
 ISSUED_KINDS += tuple(sorted(RECORD_KINDS))
+# Evidence records (issue 15): advance registration and preservation (先行登记保存) and sealing (封存); each is
+# issued from the latest record of its kind on the case (``evidence_record``).
+EVIDENCE_RECORD_TITLES = {
+    K.PRESERVATION_NOTICE: "先行登记保存证据通知书",
+    K.PRESERVATION_DECISION: "先行登记保存证据处理决定书",
+    K.SEALING_DECISION: "封存决定书",
+    K.UNSEALING_DECISION: "解除封存决定书",
+}
+TITLES.update(EVIDENCE_RECORD_TITLES)
+KIND_WORDS.update({K.PRESERVATION_NOTICE: "登", K.PRESERVATION_DECISION: "登处", K.SEALING_DECISION: "封",
+                   K.UNSEALING_DECISION: "解封"})  # fmt: skip
+ISSUED_KINDS += tuple(EVIDENCE_RECORD_TITLES)
 TEMPLATES = {kind: f"enforcement/pdf/{kind.value}.html" for kind in ISSUED_KINDS}
 CASE_KINDS = frozenset(TEMPLATES) - {K.AGREEMENT_NOTICE}
 DECISION_KINDS = frozenset({K.PENALTY_DECISION, K.NO_PENALTY_DECISION})
@@ -453,6 +465,8 @@ def build_context(kind: str, obj, *, unit, number: str, issued_on: date, version
             served_text=cn_date(case.served_on) if case.served_on else "",
             methods=["直接送达", "留置送达", "邮寄送达", "委托送达", "电子送达", "公告送达"],
         )
+    elif kind in EVIDENCE_RECORD_TITLES:
+        context.update(evidence_record_context(kind, case))
     elif kind == K.FILING_FORM:
         approval = _last(events, "approve_filing")
         lead = getattr(case, "lead", None)
@@ -472,6 +486,57 @@ def build_context(kind: str, obj, *, unit, number: str, issued_on: date, version
             approver=str(approval.actor) if approval and approval.actor_id else "",
             approved_text=cn_date(filed) if filed else "",
             decision_due_text=cn_date(case.decision_due) if case.decision_due else "",
+        )
+    return context
+
+
+# --- Evidence records (issue 15) ------------------------------------------------------------------------------
+
+PRESERVATION_OUTCOMES = {
+    Preservation.Outcome.RETURN: "解除先行登记保存，将上述物品退还当事人",
+    Preservation.Outcome.SEAL: "对上述物品依法予以封存",
+    Preservation.Outcome.APPRAISE: "将上述物品送交检验或者鉴定",
+    Preservation.Outcome.CONFISCATE: "对上述物品依法予以没收",
+    Preservation.Outcome.TRANSFER: "将上述物品移送有关主管机关依法处理",
+}
+
+
+def evidence_record(kind: str, case: Case):
+    """The record a preservation or sealing document is issued from: the case's latest one in the state the
+    document needs (approved / decided preservation, sealing, lifted sealing), or None."""
+    P, S = Preservation.State, Sealing.State
+    records = {
+        K.PRESERVATION_NOTICE: Preservation.objects.filter(case=case, state__in=[P.PRESERVED, P.DECIDED]),
+        K.PRESERVATION_DECISION: Preservation.objects.filter(case=case, state=P.DECIDED),
+        K.SEALING_DECISION: Sealing.objects.filter(case=case),
+        K.UNSEALING_DECISION: Sealing.objects.filter(case=case, state=S.LIFTED),
+    }[kind]
+    return records.order_by("-pk").first()
+
+
+def evidence_record_context(kind: str, case: Case) -> dict:
+    record = evidence_record(kind, case)
+    if record is None:  # a draft before the record exists
+        return {"record": None}
+    context = {"record": record, "remedies": remedies()}
+    if isinstance(record, Preservation):
+        notice = current_document(case, K.PRESERVATION_NOTICE)
+        context.update(
+            preserved_text=cn_date(record.preserved_on) if record.preserved_on else "",
+            approved_text=cn_date(record.preserved_on) if record.preserved_on else "",
+            due_text=cn_date(record.decision_due) if record.decision_due else "",
+            outcome_text=PRESERVATION_OUTCOMES.get(record.outcome, ""),
+            lifted_text=cn_date(record.decided_on)
+            if record.outcome == Preservation.Outcome.RETURN and record.decided_on
+            else "",
+            notice_number=f"《先行登记保存证据通知书》（{notice.number}）" if notice else "",
+        )
+    else:
+        sealing = current_document(case, K.SEALING_DECISION)
+        context.update(
+            sealed_text=cn_date(record.sealed_on),
+            lifted_text=cn_date(record.lifted_on) if record.lifted_on else "",
+            sealing_number=f"《封存决定书》（{sealing.number}）" if sealing else "",
         )
     return context
 

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases.models import Case, CaseEvent, CaseState
@@ -23,10 +24,12 @@ from enforcement.cases.services import InvalidState
 from enforcement.documents.content import (
     CASE_KINDS,
     DECISION_KINDS,
+    EVIDENCE_RECORD_TITLES,
     RECORD_KINDS,
     TEMPLATES,
     build_context,
     current_decision,
+    evidence_record,
     format_number,
     series,
 )
@@ -66,6 +69,15 @@ def _may_issue(user: User, subject) -> bool:
     return assigned and _holds(user, {Role.OFFICER}, subject)
 
 
+# Preservation and sealing documents (issue 15): issued once their record is in the state the document states.
+EVIDENCE_RECORD_REFUSALS = {
+    K.PRESERVATION_NOTICE: gettext_lazy("The preservation notice is issued once the head approved a preservation."),
+    K.PRESERVATION_DECISION: gettext_lazy("Decide on the preserved items before issuing the decision."),
+    K.SEALING_DECISION: gettext_lazy("Record the sealing before issuing its decision."),
+    K.UNSEALING_DECISION: gettext_lazy("Lift the sealing before issuing the decision to lift it."),
+}
+
+
 def _check_state(kind: str, subject, current_kinds: set[str] | None = None) -> None:
     """``current_kinds``: the kinds with a version in force, when the caller has them (else they are read)."""
     if kind == K.AGREEMENT_NOTICE:
@@ -73,6 +85,8 @@ def _check_state(kind: str, subject, current_kinds: set[str] | None = None) -> N
             raise InvalidState(_("An agreement notice is issued once the measure is approved."))
         return
     case: Case = subject
+    if kind in EVIDENCE_RECORD_TITLES and evidence_record(kind, case) is None:
+        raise InvalidState(str(EVIDENCE_RECORD_REFUSALS[kind]))
     if kind == K.PRIOR_NOTICE and case.state not in (S.NOTIFYING, S.NOTIFIED):
         raise InvalidState(_("The prior notice is issued while the case awaits or is in its statement window."))
     if kind == K.FILING_FORM and case.filed_on is None:

@@ -2,10 +2,7 @@
 file an issued inquiry or on-site record as evidence (作为证据附卷). Each write locks the case, asks
 ``ensure_writable`` and the transition table, and leaves its audit row in the same transaction."""
 
-import hashlib
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +11,7 @@ from enforcement.cases.models import Case
 from enforcement.cases.services import ensure_writable
 from enforcement.documents.services import document_issue
 from enforcement.evidence.models import Evidence
+from enforcement.evidence.services import attach_evidence
 from enforcement.records.models import SPEAKS_FOR_PARTY, InvestigationRecord, RecordAnswer
 from enforcement.records.transitions import EVIDENCE_KINDS, PERM, TRANSITIONS, WRITING_STATES, case_allows
 from portal import audit
@@ -151,25 +149,21 @@ def evidence_kind(record: InvestigationRecord) -> str:
 
 
 def _attach_as_evidence(*, record: InvestigationRecord, by) -> Evidence:
-    # The one place records become evidence. At merge the lead switches this to the evidence feature's
-    # enforcement.evidence.services.attach_evidence(case=, by=, kind=, title=, content=, filename=, source=,
-    # collected_on=), which keeps uploads and records on one mechanism.
+    """The issued record's PDF, through the evidence feature's one mechanism (type, size, SHA-256, audit)."""
     document = record.document
     with document.file.open("rb") as handle:
         content = handle.read()
     day = timezone.localdate(record.starts_at) if record.starts_at else timezone.localdate(document.issued_at)
-    evidence = Evidence(
+    return attach_evidence(
         case=record.case,
+        by=by,
         kind=evidence_kind(record),
         title=f"{document.get_kind_display()}（{record.person_name or record.place}，{day:%Y-%m-%d}）",
-        sha256=hashlib.sha256(content).hexdigest(),
-        source=f"{document.number}",
+        content=content,
+        filename=document.filename,
+        source=document.number,
         collected_on=day,
-        collected_by=by,
     )
-    evidence.file.save(document.filename, ContentFile(content), save=False)
-    evidence.save()
-    return evidence
 
 
 @transaction.atomic

@@ -175,7 +175,8 @@ class InspectionViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateMode
         """The inspection's findings; POST records one (violation code, description, amount, evidence file)."""
         inspection = self.get_object()
         if request.method == "GET":
-            return Response(FindingSerializer(inspection.findings.all(), many=True).data)
+            findings = inspection.findings.prefetch_related("evidence_items")  # sha256, evidence_name: its file
+            return Response(FindingSerializer(findings, many=True).data)
         if not request.user.has_perm("supervision.change_inspection", inspection):
             raise exceptions.PermissionDenied()
         body = FindingCreateSerializer(data=request.data)

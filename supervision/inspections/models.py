@@ -1,7 +1,5 @@
 """Inspections (检查), their teams and findings; random draws (双随机) and declared conflicts (回避)."""
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -9,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from portal.evidence import EvidenceFile
 from supervision.inspections.querysets import InspectionQuerySet, RandomDrawQuerySet
 from supervision.leads.models import Lead
 from supervision.org.models import ScopedModel
@@ -202,9 +201,6 @@ class Finding(models.Model):
     violation_code = models.CharField(_("violation code"), max_length=40)
     description = models.TextField(_("description"))
     amount = models.DecimalField(_("amount involved"), max_digits=14, decimal_places=2, default=0)
-    evidence = models.FileField(_("evidence file"), upload_to="inspections/%Y/%m/", blank=True)
-    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     # The confirmed lead a follow-up (case or agreement action) goes through; see enforcement.services.leads.
@@ -221,13 +217,42 @@ class Finding(models.Model):
     def __str__(self):
         return f"{self.violation_code} · {self.inspection}"
 
-    @staticmethod
-    def digest(fileobj) -> str:
-        sha = hashlib.sha256()
-        for chunk in fileobj.chunks():
-            sha.update(chunk)
-        fileobj.seek(0)
-        return sha.hexdigest()
+    @property
+    def evidence(self) -> "InspectionEvidence | None":
+        """The finding's latest evidence file (kept the portal's one way, ``portal.evidence``)."""
+        items = list(self.evidence_items.all())
+        return items[-1] if items else None
+
+    @property
+    def sha256(self) -> str:
+        evidence = self.evidence
+        return evidence.sha256 if evidence else ""
+
+    @property
+    def evidence_name(self) -> str:
+        evidence = self.evidence
+        return evidence.original_name if evidence else ""
+
+
+class InspectionEvidence(EvidenceFile):
+    """An evidence file of an inspection finding: the same file record as a case's evidence."""
+
+    finding = models.ForeignKey(
+        Finding, on_delete=models.PROTECT, related_name="evidence_items", verbose_name=_("finding")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "supervision"
+        verbose_name = _("inspection evidence")
+        verbose_name_plural = _("inspection evidence")
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name or self.file.name
 
 
 class ConflictDeclaration(models.Model):

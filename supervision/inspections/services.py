@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit, uploads
+from portal import audit
+from portal import evidence as evidence_files
 from portal.errors import InvalidState
 from portal.extensions import violation_code_choices
 from portal.permissions import role_backend
@@ -26,6 +27,7 @@ from supervision.inspections.models import (
     ConflictDeclaration,
     Finding,
     Inspection,
+    InspectionEvidence,
     InspectionKind,
     InspectionMember,
     RandomDraw,
@@ -221,26 +223,37 @@ def inspection_add_finding(
     if amount < 0:
         errors["amount"] = _("The amount cannot be negative.")
     if evidence is not None:
-        problem = uploads.check_type(evidence, settings.EVIDENCE_TYPES)  # from the content, not only the name
-        if problem:
-            errors["evidence"] = problem
+        # The portal's one evidence path: type from the content, size capped, SHA-256 (portal.evidence).
+        problem = evidence_files.problem(evidence, "evidence")
+        if problem is not None:
+            errors.update({k: v[0] for k, v in problem.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     finding = Finding(
         inspection=current, violation_code=code, description=description.strip(), amount=amount, recorded_by=by
     )
-    if evidence is not None:
-        finding.sha256 = Finding.digest(evidence)
-        finding.evidence_name = (getattr(evidence, "name", "") or "evidence")[-255:]
-        finding.evidence.save(finding.evidence_name.rsplit("/", 1)[-1], evidence, save=False)
     finding.save()
+    sha256 = ""
+    if evidence is not None:
+        item = InspectionEvidence(finding=finding, recorded_by=by)
+        evidence_files.store(item, evidence, field="evidence")
+        item.save()
+        sha256 = item.sha256
     audit.record(
         actor=by,
         verb="add_finding",
         obj=current,
-        after={"finding": finding.pk, "violation_code": code, "amount": amount, "sha256": finding.sha256},
+        after={"finding": finding.pk, "violation_code": code, "amount": amount, "sha256": sha256},
     )
     return finding
+
+
+@transaction.atomic
+def inspection_evidence_record_download(*, evidence: InspectionEvidence, by: User) -> InspectionEvidence:
+    """Every download of a finding's evidence file leaves an audit row (who, which file, its SHA-256)."""
+    after = {"finding": evidence.finding_id, "file": evidence.original_name, "sha256": evidence.sha256}
+    audit.record(actor=by, verb="download", obj=evidence, after=after)
+    return evidence
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from portal import evidence as evidence_files
 from portal.errors import InvalidState
 from portal.extensions import FINDING_FOLLOW_UPS, violation_code_choices
 from portal.forms import form_errors_from
@@ -99,7 +100,9 @@ class InspectionDetailView(InspectionQuerysetMixin, ScopedMixin, DetailView):
     template_name = "supervision/inspection_detail.html"
 
     def scoped_queryset(self):
-        findings = Finding.objects.select_related("recorded_by", "lead", "lead__converted_type")
+        findings = Finding.objects.select_related("recorded_by", "lead", "lead__converted_type").prefetch_related(
+            "evidence_items"
+        )
         return super().scoped_queryset().prefetch_related(Prefetch("findings", findings))
 
     def get_context_data(self, **kwargs):
@@ -217,9 +220,11 @@ class FindingEvidenceView(ScopedMixin, View):
             raise Http404(_("Not found.")) from None
         if not request.user.has_perm(self.permission_required, finding.inspection):
             raise PermissionDenied(_("Your role may not do this for this record."))
-        if not finding.evidence:
+        evidence = finding.evidence
+        if evidence is None or not evidence.file:
             raise Http404(_("Not found."))
-        return FileResponse(finding.evidence.open("rb"), as_attachment=True, filename=finding.evidence_name)
+        services.inspection_evidence_record_download(evidence=evidence, by=request.user)
+        return evidence_files.file_response(evidence)
 
 
 # --- Random draws ------------------------------------------------------------------------------------------

@@ -235,8 +235,9 @@ def test_finding_keeps_its_evidence_with_sha256(cast, inspection):
     )
     assert finding.sha256 == hashlib.sha256(content).hexdigest()
     assert finding.evidence_name == "笔录.pdf"
-    with finding.evidence.open("rb") as handle:
+    with finding.evidence.file.open("rb") as handle:  # one evidence mechanism with cases (portal.evidence)
         assert handle.read() == content
+    assert finding.evidence.content_type == "application/pdf" and finding.evidence.size == len(content)
 
 
 def test_finding_violation_code_must_be_known(cast, inspection):
