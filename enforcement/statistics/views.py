@@ -1,18 +1,22 @@
 """The statistics page (统计), its Excel report, and the director's home section."""
 
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from enforcement.statistics.selectors import FIGURES, FIGURES_BY_KEY, HEADLINE, year_statistics
 from portal.mixins import ScopedMixin
 from portal.xlsx_report import report_response, report_workbook
 
 YEARS_BACK = 5
+REFRESH_AGAIN_AFTER = 60  # seconds: an on-demand refresh within this of the last one is not repeated
 
 
 def chosen_year(value) -> int | None:
@@ -81,6 +85,26 @@ class StatisticsView(ScopedMixin, TemplateView):
             table=table(stats),
         )
         return context
+
+
+class StatisticsRefreshView(ScopedMixin, View):
+    """POST: recompute the stored months now (queued as a task; the page says when the figures are from).
+
+    Any user of the statistics may ask; a refresh already made in the last minute is not repeated."""
+
+    permission_required = "enforcement.view_statistics"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        from enforcement.statistics.models import StatisticsSnapshot
+        from enforcement.statistics.tasks import statistics_refresh_task
+
+        year = chosen_year(request.POST.get("year")) or timezone.localdate().year
+        recent = timezone.now() - timedelta(seconds=REFRESH_AGAIN_AFTER)
+        if not StatisticsSnapshot.objects.filter(year=year, refreshed_at__gte=recent, changed_at__isnull=True).exists():
+            statistics_refresh_task.enqueue(year)
+        messages.success(request, _("The statistics are being refreshed; reload the page in a moment."))
+        return redirect(f"{reverse('enforcement:statistics')}?{urlencode({'year': year})}")
 
 
 class StatisticsExportView(StatisticsView):
@@ -170,5 +194,6 @@ def director_home_section(user) -> dict | None:
     year = timezone.localdate().year
     stats = year_statistics(user, year)
     headline = [(FIGURES_BY_KEY[k], stats.total[k], stats.total_links[k], stats.change(k)) for k in HEADLINE]
+    precision = stats.screening["total"][-1][0] if stats.screening else None
     return {"template": "enforcement/statistics/_home_section.html", "stats": stats, "headline": headline,
-            "charts": chart_data(stats)}  # fmt: skip
+            "charts": chart_data(stats), "precision": precision}  # fmt: skip
