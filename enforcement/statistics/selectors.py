@@ -14,15 +14,16 @@ explicit grant elsewhere belong to other rows and are not counted.
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, F, Sum
+from django.db.models import Count, DateTimeField, F, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -59,7 +60,7 @@ class Figure:
                 (f"{self.date_filter}_before", end.isoformat()), *extra]  # fmt: skip
 
     def link(self, start: date, end: date, *extra) -> str:
-        return f"{reverse(self.url_name)}?{urlencode(self.query(start, end, *extra))}"
+        return f"{_path(self.url_name)}?{urlencode(self.query(start, end, *extra))}"
 
     def zero(self):
         return Decimal("0.00") if self.money else 0
@@ -71,6 +72,17 @@ class Figure:
     @property
     def statuses(self) -> set:
         return {value for name, value in self.params if name == "status"}
+
+
+_PATHS: dict = {}
+
+
+def _path(url_name: str) -> str:
+    """The list's path (reversed once per script prefix: a table has hundreds of links to a handful of lists)."""
+    key = (url_name, get_script_prefix())
+    if key not in _PATHS:
+        _PATHS[key] = reverse(url_name)
+    return _PATHS[key]
 
 
 def _lead_stage(key, label, *statuses) -> Figure:
@@ -196,9 +208,8 @@ def _row_of_unit(rows: list[Row]) -> dict[int, int]:
     return mapping
 
 
-def aggregate(figure: Figure, user, request, start: date, end: date) -> dict:
-    """{(jurisdiction id, year, month[, split values]): value} over the figure's list, in the user's scope (every
-    record when ``user`` is None: the stored aggregates, which each reader maps to the rows of its scope)."""
+def _filtered(figure: Figure, user, request, start: date, end: date):
+    """The figure's list over [start, end]: its own FilterSet with its parameters over ``visible_to(user)``."""
     filterset_class = figure.filterset_class
     model = filterset_class._meta.model
     data = QueryDict(urlencode(figure.query(start, end)))
@@ -206,13 +217,48 @@ def aggregate(figure: Figure, user, request, start: date, end: date) -> dict:
     filterset = filterset_class(data, queryset=queryset, request=request)
     if not filterset.is_valid():  # a definition error, not user input
         raise ValueError(f"{figure.key}: {filterset.errors.as_json()}")
+    return filterset.qs.order_by()
+
+
+_UNSCOPED: dict = {}  # (figure key, start, end) → the unevaluated filtered queryset over every record
+
+
+def _filtered_all(figure: Figure, start: date, end: date):
+    """``_filtered`` over every record, built once per process and range (the FilterSet costs more than the query
+    of a month); only ever cloned, never evaluated itself."""
+    key = (figure.key, start, end)
+    if key not in _UNSCOPED:
+        if len(_UNSCOPED) > 200:
+            _UNSCOPED.clear()
+        queryset = _filtered(figure, None, None, start, end)
+        model_field = queryset.model._meta.get_field(figure.date_field)
+        if isinstance(model_field, DateTimeField):
+            # The list's date filter compares the local date (not indexable); the same bounds on the timestamp
+            # itself select the same rows and let the database use the field's index.
+            lower = timezone.make_aware(datetime.combine(start, datetime.min.time()))
+            upper = timezone.make_aware(datetime.combine(end + timedelta(days=1), datetime.min.time()))
+            queryset = queryset.filter(**{f"{figure.date_field}__gte": lower, f"{figure.date_field}__lt": upper})
+        _UNSCOPED[key] = queryset
+    return _UNSCOPED[key]
+
+
+def aggregate(figure: Figure, user, request, start: date, end: date, units: list | None = None) -> dict:
+    """{(jurisdiction id, year, month[, split values]): value} over the figure's list, in the user's scope; with
+    ``user`` None over every record (the stored aggregates and the live months, which each reader maps to the rows
+    of its scope), restricted to the jurisdiction ``units`` when given."""
+    if user is None:
+        queryset = _filtered_all(figure, start, end)
+        if units is not None:
+            queryset = queryset.filter(jurisdiction_id__in=units)
+    else:
+        queryset = _filtered(figure, user, request, start, end)
     groups = {"jid": F("jurisdiction_id"), "y": ExtractYear(figure.date_field), "m": ExtractMonth(figure.date_field)}
     for index, name in enumerate(figure.split):
         groups[f"s{index}"] = F(name)
     summed = figure.money or figure.summed
     value = Sum(summed) if summed else Count("pk")
     result = {}
-    for row in filterset.qs.order_by().values(**groups).annotate(v=value):
+    for row in queryset.values(**groups).annotate(v=value):
         key = (row["jid"], row["y"], row["m"], *(row[f"s{i}"] for i in range(len(figure.split))))
         result[key] = row["v"] or figure.zero()
     return result
@@ -273,33 +319,54 @@ class Statistics:
 def _collect(user, request, year: int, row_of: dict, city_wide: bool, live: bool) -> tuple[dict, Freshness]:
     """{series key: {(jurisdiction id, year, month, *splits): value}} for ``year`` and the year before.
 
-    Stored aggregates (every record, unscoped) for the months up to the snapshot's cut-off, restricted to the units
-    of the user's rows; the months after it computed live in the user's scope. A record lies in exactly one of the
-    two date ranges, so the sum is what the live computation of the whole range gives."""
-    from enforcement.statistics.models import MonthlyFigure
-    from enforcement.statistics.services import snapshots_for
-
+    ``live``: every record in the user's scope, from the lists (the definition). Otherwise the stored aggregates for
+    the months up to the snapshot's cut-off and the months after it computed now, both over every record of the
+    units of the user's rows (rows are jurisdiction subtrees inside the scope, so this is the same set: records seen
+    only through a grant belong to no row). A record lies in exactly one of the two date ranges, so the sum is what
+    the live computation of the whole range gives (a test holds them equal)."""
     start, end = date(year - 1, 1, 1), date(year, 12, 31)
     data = {figure.key: defaultdict(int) for figure in SERIES}
     if live:
-        live_from, freshness = start, Freshness(None)
-    else:
-        snapshot = snapshots_for(year)  # last year's complete, this year's up to its cut-off (made when missing)
-        freshness = Freshness(snapshot.through, snapshot.refreshed_at, snapshot.changed_at)
-        live_from = freshness.live_from
-        stored = MonthlyFigure.objects.filter(year__in=[year - 1, year])
-        if not city_wide:  # a branch user: only their branch's units (the stored rows are everyone's)
-            stored = stored.filter(unit_id__in=list(row_of))
-        fields = ("key", "unit_id", "year", "month", "split0", "split1", "value")
-        splits = {figure.key: len(figure.split) for figure in SERIES}
-        for key, jid, y, m, s0, s1, value in stored.values_list(*fields):
-            if key in splits:
-                data[key][(jid, y, m, *(s0, s1)[: splits[key]])] += value
-    if live_from <= end:
         for figure in SERIES:
-            for cell, value in aggregate(figure, user, request, live_from, end).items():
+            data[figure.key].update(aggregate(figure, user, request, start, end))
+        return data, Freshness(None)
+    from enforcement.statistics.services import snapshots_for
+
+    snapshot = snapshots_for(year)  # last year's complete, this year's up to its cut-off (made when missing)
+    freshness = Freshness(snapshot.through, snapshot.refreshed_at, snapshot.changed_at)
+    units = None if city_wide else list(row_of)  # a branch user: their branch's units only
+    _stored(data, year, units)
+    if freshness.live_from <= end:
+        for figure in SERIES:
+            for cell, value in aggregate(figure, None, None, freshness.live_from, end, units).items():
                 data[figure.key][cell] += value
     return data, freshness
+
+
+def _stored(data: dict, year: int, units: list | None) -> None:
+    """Add the stored months to ``data``, summed in SQL down to what the page shows: the figures per unit and month
+    this year and per unit last year; the funnel and the screening hits per unit and split value this year."""
+    from django.db.models import Q
+
+    from enforcement.statistics.models import MonthlyFigure
+
+    stored = MonthlyFigure.objects.all() if units is None else MonthlyFigure.objects.filter(unit_id__in=units)
+    keys = [figure.key for figure in FIGURES]
+    splits = {LEAD_FUNNEL.key: 2, SCREENING_HITS.key: 1}
+    by_month = stored.filter(year=year, key__in=keys).values_list("key", "unit_id", "month", "value")
+    for key, jid, m, value in by_month:
+        data[key][(jid, year, m)] += value
+    by_year = Q(year=year - 1, key__in=keys)
+    for key, jid, value in stored.filter(by_year).values_list("key", "unit_id").annotate(v=Sum("value")).order_by():
+        data[key][(jid, year - 1, 1)] += value  # last year counts as one sum (its month is not shown)
+    split_rows = (
+        stored.filter(year=year, key__in=list(splits))
+        .values_list("key", "unit_id", "split0", "split1")
+        .annotate(v=Sum("value"))
+        .order_by()
+    )
+    for key, jid, s0, s1, value in split_rows:
+        data[key][(jid, year, 1, *(s0, s1)[: splits[key]])] += value  # the funnel and screening: the year's sum
 
 
 def year_statistics(user, year: int, request=None, *, live: bool | None = None) -> Statistics:
