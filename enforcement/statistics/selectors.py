@@ -10,6 +10,12 @@ Rows are the branches in the user's scope, plus, for city-wide users, one row fo
 divisions' records, e.g. cases taken over): every record lies in exactly one row, so the total row (computed as
 the sum of the rows) equals the whole scope. A branch user's row is their branch; records they see through an
 explicit grant elsewhere belong to other rows and are not counted.
+
+Speed (bench scale: 200k leads, 30k cases): the months up to the end of last month are read from stored monthly
+aggregates (models.MonthlyFigure, written by services.statistics_refresh from these same definitions over every
+record); the months after that are computed on each request, over the units of the user's rows, in one UNION ALL
+query. ``year_statistics(..., live=True)`` is the whole computation from the lists, which the stored path must
+equal (tests/enforcement/test_statistics.py) and which the bench times beside it.
 """
 
 from collections import defaultdict
@@ -264,6 +270,32 @@ def aggregate(figure: Figure, user, request, start: date, end: date, units: list
     return result
 
 
+def aggregate_all(start: date, end: date, units: list | None = None) -> dict:
+    """Every series (``SERIES``) over every record dated in [start, end] (of the jurisdiction ``units`` when given),
+    in ONE query: each series' grouped list query, joined by UNION ALL. {series key: {cell: value}}, cells as in
+    ``aggregate``."""
+    from django.db.models import CharField, DecimalField, Value
+    from django.db.models.functions import Cast
+
+    parts = []
+    for figure in SERIES:
+        queryset = _filtered_all(figure, start, end)
+        if units is not None:
+            queryset = queryset.filter(jurisdiction_id__in=units)
+        splits = [Cast(F(name), CharField()) for name in figure.split] + [Value("", CharField())] * 2
+        summed = figure.money or figure.summed
+        value = Cast(Sum(summed) if summed else Count("pk"), DecimalField(max_digits=18, decimal_places=2))
+        groups = {"k": Value(figure.key, CharField()), "jid": F("jurisdiction_id"),
+                  "y": ExtractYear(figure.date_field), "m": ExtractMonth(figure.date_field),
+                  "s0": splits[0], "s1": splits[1]}  # fmt: skip
+        parts.append(queryset.values(**groups).annotate(v=value).values_list("k", "jid", "y", "m", "s0", "s1", "v"))
+    result = {figure.key: {} for figure in SERIES}
+    lengths = {figure.key: len(figure.split) for figure in SERIES}
+    for key, jid, y, m, s0, s1, value in parts[0].union(*parts[1:], all=True):
+        result[key][(jid, int(y), int(m), *(s0, s1)[: lengths[key]])] = value or Decimal("0.00")
+    return result
+
+
 def _money(value):
     return value.quantize(CENT) if isinstance(value, Decimal) else value
 
@@ -337,9 +369,9 @@ def _collect(user, request, year: int, row_of: dict, city_wide: bool, live: bool
     units = None if city_wide else list(row_of)  # a branch user: their branch's units only
     _stored(data, year, units)
     if freshness.live_from <= end:
-        for figure in SERIES:
-            for cell, value in aggregate(figure, None, None, freshness.live_from, end, units).items():
-                data[figure.key][cell] += value
+        for key, cells in aggregate_all(freshness.live_from, end, units).items():
+            for cell, value in cells.items():
+                data[key][cell] += value
     return data, freshness
 
 
