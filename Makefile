@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help debs run test lint format install migrate demo worker bench clean messages
+.PHONY: help debs run test lint format install migrate demo worker bench bench-statistics clean messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -84,6 +84,9 @@ bench: install ## Benchmarks on PostgreSQL with the bench data (not tests); figu
 	$(PY) bench/pdf_bench.py
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/screening_bench.py
 	@echo "Load and fault test (restarts PostgreSQL; run by hand): $(PY) bench/load_fault.py --help"
+
+bench-statistics: install ## The statistics page, API and director home: stored aggregates vs live, side by side
+	BENCH_ONLY=statistics BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages_bench.py
 
 clean: ## Remove the virtualenv and local data in var/
 	rm -rf $(VENV) var/*.sqlite3* var/media var/static var/test-media

@@ -40,8 +40,13 @@ class EnforcementConfig(AppConfig):
         from portal.worklist import register_section
 
         register_section(director_home_section)  # the year's figures and charts on the director's home (issue 17)
-        if agreement_action_end_due not in AGREEMENT_REFRESH_HOOKS:
-            AGREEMENT_REFRESH_HOOKS.append(agreement_action_end_due)
+        from enforcement.statistics import hooks as statistics_hooks
+        from enforcement.statistics.tasks import statistics_nightly
+
+        statistics_hooks.register()  # writes dated in a stored month queue the statistics' refresh
+        for hook in (agreement_action_end_due, statistics_nightly):  # daily jobs of refresh_agreements
+            if hook not in AGREEMENT_REFRESH_HOOKS:
+                AGREEMENT_REFRESH_HOOKS.append(hook)
         from enforcement.agreement_actions.services import check_reapplication
         from supervision.register.services import AGREEMENT_CREATE_CHECKS
 

@@ -67,3 +67,4 @@ __all__ = [
 ]
 from enforcement.legal.models import *  # noqa: F403
 from enforcement.recoveries.models import *  # noqa: F403
+from enforcement.statistics.models import *  # noqa: F403

@@ -287,6 +287,7 @@ ROUTES: dict[str, Route] = {
     # --- end of issue 18 pages ---
     # --- Statistics and the recovery ledger (issue 17; enforcement/statistics, enforcement/recoveries) ---
     "enforcement:statistics": r(STAFF),
+    "enforcement:statistics-refresh": r(STAFF, method="post", ok=302),  # queues the refresh of the stored months
     "enforcement:statistics-export": r(STAFF),
     "enforcement:statistics-rows-export": r(STAFF, ok=404),  # without ?figure= there is nothing to export
     "enforcement:recovery-list": r(STAFF),

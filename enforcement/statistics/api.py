@@ -10,7 +10,7 @@ from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enforcement.statistics.selectors import FIGURES, FUNNEL, year_statistics
+from enforcement.statistics.selectors import FIGURES, FUNNEL, SCREENING, year_statistics
 from enforcement.statistics.views import chosen_year
 
 
@@ -53,5 +53,37 @@ class StatisticsAPIView(APIView):
                     {"source": source, **{stage.key: value for stage, (value, _url) in zip(FUNNEL, cells, strict=True)}}
                     for source, _label, cells in stats.funnel
                 ],
+                "screening": _screening(stats),
+                "data_as_of": _freshness(stats.freshness),
             }
         )
+
+
+def _screening_cells(cells) -> dict:
+    """hits, leads, confirmed, dismissed and precision (a fraction, or null when nothing was decided yet)."""
+    values = {stage.key.removeprefix("screening_"): value for stage, (value, _u) in zip(SCREENING, cells, strict=False)}
+    decided = values["confirmed"] + values["dismissed"]
+    return {**values, "precision": round(values["confirmed"] / decided, 3) if decided else None}
+
+
+def _screening(stats):
+    """The screening hit rate per row and in total; null where the rows had no screening lead in the year."""
+    if stats.screening is None:
+        return None
+    rows = [
+        {"unit": {"id": row.unit.pk, "code": row.unit.code, "name": row.unit.name}, **_screening_cells(cells)}
+        for row, (_label, cells) in zip(stats.rows, stats.screening["rows"], strict=True)
+    ]
+    return {"rows": rows, "total": _screening_cells(stats.screening["total"])}
+
+
+def _freshness(freshness):
+    """Months up to ``through`` as stored at ``refreshed_at``; from ``live_from`` on, computed on this request."""
+    if freshness is None or freshness.through is None:
+        return None
+    return {
+        "through": freshness.through.isoformat(),
+        "refreshed_at": freshness.refreshed_at.isoformat(),
+        "live_from": freshness.live_from.isoformat(),
+        "changed_since": freshness.changed_at.isoformat() if freshness.changed_at else None,
+    }

@@ -1,18 +1,24 @@
 """The statistics page (统计), its Excel report, and the director's home section."""
 
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from enforcement.statistics.selectors import FIGURES, FIGURES_BY_KEY, HEADLINE, year_statistics
+from portal.formatting import money as money_text
 from portal.mixins import ScopedMixin
 from portal.xlsx_report import report_response, report_workbook
 
 YEARS_BACK = 5
+REFRESH_AGAIN_AFTER = 60  # seconds: an on-demand refresh within this of the last one is not repeated
 
 
 def chosen_year(value) -> int | None:
@@ -40,22 +46,49 @@ def chart_data(stats) -> dict:
     }
 
 
+def cell(value, url, money: bool = False) -> str:
+    """One figure as the table shows it: the number (money as 100,000.00) linking to its list when it has one.
+    Built here rather than by a template include per cell: the page has some 600 of them."""
+    text = money_text(value) if money else ("—" if value is None else str(value))
+    return format_html('<a href="{}">{}</a>', url, text) if url else conditional_escape(text)
+
+
 def table(stats) -> dict:
-    """The page's table: one line per unit and the total, each cell (value, link, is money)."""
+    """The page's tables as HTML cells: one line per unit and the total, last year, the months, the funnel and the
+    screening hit rate (each figure linking to its list)."""
 
     def cells(values: dict, links: dict) -> list:
-        return [(values[f.key], links.get(f.key), bool(f.money)) for f in FIGURES]
+        return [cell(values[f.key], links.get(f.key), bool(f.money)) for f in FIGURES]
 
+    screening = None
+    if stats.screening is not None:
+
+        def screening_cells(line):
+            *stages, (precision, _url) = line
+            return [*(cell(v, url) for v, url in stages), "—" if precision is None else f"{precision}%"]
+
+        screening = {
+            "rows": [(label, screening_cells(line)) for label, line in stats.screening["rows"]],
+            "total": screening_cells(stats.screening["total"]),
+        }
     return {
         "figures": FIGURES,
         "rows": [(row.label, cells(row.figures, row.links)) for row in stats.rows],
         "total": cells(stats.total, stats.total_links),
-        "previous": [(stats.previous[f.key], None, bool(f.money)) for f in FIGURES],
+        "previous": [cell(stats.previous[f.key], None, bool(f.money)) for f in FIGURES],
         "change": [stats.change(f.key) for f in FIGURES],
         "months": [
-            (f, [(v, url, bool(f.money)) for v, url in zip(stats.months[f.key], stats.month_links[f.key], strict=True)])
+            (
+                f,
+                [
+                    cell(v, url, bool(f.money))
+                    for v, url in zip(stats.months[f.key], stats.month_links[f.key], strict=True)
+                ],
+            )
             for f in FIGURES
         ],
+        "funnel": [(label, [cell(v, url) for v, url in cells_]) for _source, label, cells_ in stats.funnel],
+        "screening": screening,
     }
 
 
@@ -81,6 +114,26 @@ class StatisticsView(ScopedMixin, TemplateView):
             table=table(stats),
         )
         return context
+
+
+class StatisticsRefreshView(ScopedMixin, View):
+    """POST: recompute the stored months now (queued as a task; the page says when the figures are from).
+
+    Any user of the statistics may ask; a refresh already made in the last minute is not repeated."""
+
+    permission_required = "enforcement.view_statistics"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        from enforcement.statistics.models import StatisticsSnapshot
+        from enforcement.statistics.tasks import statistics_refresh_task
+
+        year = chosen_year(request.POST.get("year")) or timezone.localdate().year
+        recent = timezone.now() - timedelta(seconds=REFRESH_AGAIN_AFTER)
+        if not StatisticsSnapshot.objects.filter(year=year, refreshed_at__gte=recent, changed_at__isnull=True).exists():
+            statistics_refresh_task.enqueue(year)
+        messages.success(request, _("The statistics are being refreshed; reload the page in a moment."))
+        return redirect(f"{reverse('enforcement:statistics')}?{urlencode({'year': year})}")
 
 
 class StatisticsExportView(StatisticsView):
@@ -170,5 +223,6 @@ def director_home_section(user) -> dict | None:
     year = timezone.localdate().year
     stats = year_statistics(user, year)
     headline = [(FIGURES_BY_KEY[k], stats.total[k], stats.total_links[k], stats.change(k)) for k in HEADLINE]
+    precision = stats.screening["total"][-1][0] if stats.screening else None
     return {"template": "enforcement/statistics/_home_section.html", "stats": stats, "headline": headline,
-            "charts": chart_data(stats)}  # fmt: skip
+            "charts": chart_data(stats), "precision": precision}  # fmt: skip
