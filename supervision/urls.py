@@ -30,6 +30,7 @@ urlpatterns = [
     path("leads/", leads_views.LeadListView.as_view(), name="lead-list"),
     path("leads/export/", leads_views.LeadExportView.as_view(), name="lead-export"),
     path("leads/new/", leads_views.LeadCreateView.as_view(), name="lead-create"),
+    path("leads/dispatch/", leads_views.LeadBulkDispatchView.as_view(), name="lead-bulk-dispatch"),
     path("leads/<int:pk>/", leads_views.LeadDetailView.as_view(), name="lead-detail"),
     path("leads/<int:pk>/dispatch/", leads_views.LeadDispatchView.as_view(), name="lead-dispatch"),
     path("leads/<int:pk>/verify/", leads_views.LeadStartVerificationView.as_view(), name="lead-start-verification"),

@@ -191,6 +191,8 @@ ROUTES: dict[str, Route] = {
     # POST-only steps, swept with a bare POST on a confirmed lead: whoever may take the step is sent back to the
     # lead's page (302, refused with a message for the state); others 403, out of scope 404.
     "supervision:lead-dispatch": r(CHIEFS | ANALYSTS, obj="lead", method="post", ok=302),
+    # Bulk dispatch from the list (issue 16): an empty choice goes back to the list with a message.
+    "supervision:lead-bulk-dispatch": r(CHIEFS | ANALYSTS, method="post", ok=302),
     "supervision:lead-start-verification": r(OFFICERS | CHIEFS, obj="lead", method="post", ok=302),
     "supervision:lead-dismiss": r(CHIEFS, obj="lead", method="post", ok=302),
     "supervision:lead-confirm": r(CHIEFS, obj="lead", method="post", ok=302),
@@ -329,6 +331,7 @@ ROUTES: dict[str, Route] = {
     "lead-list": r(STAFF, api=True, post=p(OFFICERS | CHIEFS | ANALYSTS, ok=400)),
     "lead-detail": r(STAFF, api=True, obj="lead"),
     "lead-dispatch": r(STAFF, api=True, obj="lead", ok=405, post=p(CHIEFS | ANALYSTS, ok=409)),
+    "lead-bulk-dispatch": r(STAFF, api=True, ok=405, post=p(CHIEFS | ANALYSTS, ok=400)),  # no leads named: 400
     "lead-start-verification": r(STAFF, api=True, obj="lead", ok=405, post=p(OFFICERS | CHIEFS, ok=409)),
     "lead-dismiss": r(STAFF, api=True, obj="lead", ok=405, post=p(CHIEFS, ok=409)),
     "lead-confirm": r(STAFF, api=True, obj="lead", ok=405, post=p(CHIEFS, ok=409)),

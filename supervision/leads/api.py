@@ -70,6 +70,20 @@ class DispatchSerializer(serializers.Serializer):
     )
 
 
+class BulkDispatchSerializer(DispatchSerializer):
+    leads = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=200)
+
+
+class BulkRefusal(serializers.Serializer):
+    lead = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class BulkRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = BulkRefusal(many=True)
+
+
 class DismissSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Required."))
 
@@ -144,6 +158,7 @@ class LeadViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
     perms = {
         "create": "supervision.add_lead",
         "dispatch_to_branch": "supervision.dispatch_lead",
+        "bulk_dispatch": "supervision.dispatch_lead",
         "start_verification": "supervision.verify_lead",
         "dismiss": "supervision.decide_lead",
         "confirm": "supervision.decide_lead",
@@ -181,6 +196,30 @@ class LeadViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
         body = DispatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(leads_services.lead_dispatch(lead=lead, by=request.user, **body.validated_data))
+
+    @extend_schema(
+        request=BulkDispatchSerializer,
+        responses={
+            200: LeadSerializer(many=True),
+            409: OpenApiResponse(BulkRefusedSerializer, description="None was dispatched; each refusal listed."),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-dispatch", url_name="bulk-dispatch", filter_backends=[],
+            pagination_class=None)  # fmt: skip
+    def bulk_dispatch(self, request, **kwargs):
+        """Dispatch several leads at once, all or nothing, each audited on its own; a lead outside the caller's
+        scope is refused like a missing one. Any refusal ⇒ 409 listing every refused lead, nothing written."""
+        body = BulkDispatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            done = leads_services.leads_dispatch_many(
+                ids=body.validated_data["leads"], by=request.user, officer=body.validated_data["officer"]
+            )
+        except leads_services.BulkRefused as refused:
+            errors = [{"lead": pk, "message": message} for pk, message in refused.report]
+            detail = _("Nothing was dispatched: %(count)d of the chosen leads cannot be.") % {"count": len(errors)}
+            return Response({"detail": detail, "errors": errors}, status=status.HTTP_409_CONFLICT)
+        return Response(LeadSerializer(done, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={200: LeadSerializer})
     @action(detail=True, methods=["post"], url_path="start-verification")

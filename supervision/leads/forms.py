@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import StyledFormMixin, date_input
+from portal.widgets import TypeAheadSelect
 from supervision.inspections.forms import branch_officers
 from supervision.leads.models import ImportBatch, Lead
+from supervision.org.filters import officers_in_scope
 from supervision.org.models import OrgUnit, User
 from supervision.register.forms import institution_picker
 from supervision.register.models import Institution
@@ -44,6 +46,30 @@ class LeadDispatchForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, lead, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = branch_officers(lead.institution.jurisdiction)
+
+
+class LeadBulkDispatchForm(StyledFormMixin, forms.Form):
+    """批量分派: the leads ticked on the list, and optionally one verifying officer for all of them."""
+
+    leads = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+    officer = forms.ModelChoiceField(
+        label=_("Verifying officer (optional)"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=TypeAheadSelect("supervision:officer-lookup"),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers_in_scope(request)
+
+    def clean_leads(self):
+        # Ids are checked against the user's scope by the service (a lead out of scope is "not found").
+        raw = self.cleaned_data.get("leads") or []
+        try:
+            return [int(value) for value in raw]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Choose leads from the list.")) from None
 
 
 class LeadDismissForm(StyledFormMixin, forms.Form):

@@ -7,6 +7,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -19,7 +20,14 @@ from portal.mixins import FilteredListMixin, ScopedMixin, StepView
 from supervision.leads import imports as leads_import
 from supervision.leads import services as leads_services
 from supervision.leads.filters import ImportBatchFilter, LeadFilter
-from supervision.leads.forms import LeadConfirmForm, LeadDismissForm, LeadDispatchForm, LeadForm, LeadImportForm
+from supervision.leads.forms import (
+    LeadBulkDispatchForm,
+    LeadConfirmForm,
+    LeadDismissForm,
+    LeadDispatchForm,
+    LeadForm,
+    LeadImportForm,
+)
 from supervision.leads.models import ImportBatch, Lead
 from supervision.leads.transitions import CONVERTIBLE
 from supervision.org.models import AuditEvent
@@ -48,8 +56,45 @@ class LeadListView(LeadQuerysetMixin, FilteredListMixin, ScopedMixin, ListView):
             today=timezone.localdate(),
             can_add=user.has_perm("supervision.add_lead"),
             can_import=user.has_perm("supervision.import_lead"),
+            can_dispatch=user.has_perm("supervision.dispatch_lead"),
         )
+        if context["can_dispatch"]:
+            context["bulk_form"] = LeadBulkDispatchForm(request=self.request)
         return context
+
+
+class LeadBulkDispatchView(ScopedMixin, View):
+    """批量分派: dispatch the ticked leads at once, all or nothing, each audited on its own; the list shows
+    how many went, or for each refused lead why (then none went)."""
+
+    model = Lead
+    permission_required = "supervision.dispatch_lead"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("supervision:lead-list")
+        form = LeadBulkDispatchForm(request.POST, request=request)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect(back or reverse("supervision:lead-list"))
+        try:
+            done = leads_services.leads_dispatch_many(
+                ids=form.cleaned_data["leads"], by=request.user, officer=form.cleaned_data["officer"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except leads_services.BulkRefused as refused:
+            names = dict(Lead.objects.visible_to(request.user).filter(pk__in=[pk for pk, _m in refused.report])
+                         .values_list("pk", "institution__name"))  # fmt: skip
+            messages.error(request, _("Nothing was dispatched: %(count)d of the chosen leads cannot be.") % {
+                "count": len(refused.report)})  # fmt: skip
+            for pk, message in refused.report:
+                messages.error(request, f"{names.get(pk, _('a lead you cannot see'))}：{message}")
+        else:
+            messages.success(request, _("%(count)d leads dispatched.") % {"count": len(done)})
+        return redirect(back or reverse("supervision:lead-list"))
 
 
 class LeadExportView(LeadListView):

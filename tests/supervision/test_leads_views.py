@@ -267,3 +267,44 @@ def test_lead_list_queries_do_not_grow_with_rows(org, cast, client, path):
     _populate(org, 49)
     fifty = _count(client, path, 50)
     assert one == fifty, f"{path}: {one} queries with 1 row, {fifty} with 50"
+
+
+# --- Bulk dispatch (issue 16) -----------------------------------------------------------------------------------
+
+BULK = reverse("supervision:lead-bulk-dispatch")
+
+
+def test_bulk_dispatch_sends_every_ticked_lead_each_audited(cast, client_for, leads):
+    from supervision.org.models import AuditEvent
+
+    ids = [leads["b01"].pk, leads["b01_report"].pk]
+    response = client_for(cast.b01_chief).post(BULK, {"leads": ids, "officer": cast.b01_officer.pk, "next": LIST})
+    assert response.status_code == 302 and response["Location"] == LIST
+    for lead in Lead.objects.filter(pk__in=ids):
+        assert lead.status == "dispatched" and lead.assignee == cast.b01_officer
+        assert AuditEvent.objects.for_object(lead).filter(verb="dispatch").count() == 1
+
+
+def test_bulk_dispatch_is_all_or_nothing_and_says_why(cast, client_for, leads):
+    leads_services.lead_dispatch(lead=leads["b01_report"], by=cast.b01_chief)  # already dispatched: refused
+    client = client_for(cast.b01_chief)
+    response = client.post(BULK, {"leads": [leads["b01"].pk, leads["b01_report"].pk, leads["b02"].pk]}, follow=True)
+    assert Lead.objects.get(pk=leads["b01"].pk).status == "new"  # nothing went
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "西山" not in text  # the other branch's lead is refused like a missing one, unnamed
+    assert leads["b01_report"].institution.name in text
+
+
+def test_bulk_dispatch_through_the_api_reports_each_refusal(cast, api_for, leads):
+    api = api_for(cast.b01_chief)
+    refused = api.post("/api/v1/leads/bulk-dispatch/", {"leads": [leads["b01"].pk, leads["b02"].pk]}, format="json")
+    assert refused.status_code == 409
+    assert [error["lead"] for error in refused.json()["errors"]] == [leads["b02"].pk]
+    assert Lead.objects.get(pk=leads["b01"].pk).status == "new"
+    done = api.post("/api/v1/leads/bulk-dispatch/", {"leads": [leads["b01"].pk]}, format="json")
+    assert done.status_code == 200 and [row["id"] for row in done.json()] == [leads["b01"].pk]
+    assert api.post("/api/v1/leads/bulk-dispatch/", {"leads": []}, format="json").status_code == 400
+    officer = api_for(cast.b01_officer).post(
+        "/api/v1/leads/bulk-dispatch/", {"leads": [leads["b01"].pk]}, format="json"
+    )
+    assert officer.status_code == 403
