@@ -114,6 +114,7 @@ def walk_case(case: Case, steps: list[str], people: dict, variant: str, today: d
             case = case_act(case=case, action=step, by=chief, comment="同意立案",
                             data={"officers": [officer1.pk, officer2.pk], "lead_officer": officer1.pk,
                                   "filed_on": start + timedelta(days=5)})  # fmt: skip
+            _investigate(case, officer1)
         elif step == "submit_report":
             conduct = case.title.replace(case.party_display, "").rstrip("案")
             case = case_act(case=case, action=step, by=officer1, data={
@@ -171,6 +172,18 @@ def walk_case(case: Case, steps: list[str], people: dict, variant: str, today: d
         else:
             case = _police_step(case, step, people, start)
     return case
+
+
+def _investigate(case: Case, officer) -> None:
+    """What an investigation leaves on file (issue 15): two pieces of evidence, and, where documents can be
+    printed, an inquiry record and an on-site inspection record, issued and filed as evidence."""
+    from enforcement.evidence.demo import add_demo_evidence
+    from enforcement.records.demo import add_demo_records
+    from portal import pdf
+
+    add_demo_evidence(case, officer)
+    if not pdf.font_problem():
+        add_demo_records(case, officer)
 
 
 def _police_step(case: Case, step: str, people: dict, start: date) -> Case:
