@@ -27,6 +27,7 @@ from enforcement.documents.models import (
     PrintBatch,
 )
 from enforcement.evidence.models import Evidence
+from enforcement.hearings.models import HearingRecord
 from enforcement.public.models import Disclosure
 from enforcement.rewards.models import Reward
 from enforcement.rules.models import DiscretionBand, PenaltyRule, Thresholds, ViolationType
@@ -50,6 +51,7 @@ __all__ = [
     "DocumentKind",
     "DocumentUserObjectPermission",
     "Evidence",
+    "HearingRecord",
     "Payment",
     "PenaltyRule",
     "PrintBatch",
