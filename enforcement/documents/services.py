@@ -102,14 +102,18 @@ class Asked:
 def _correction_ordered(asked: Asked) -> bool:
     """Regulation Arts 36–41 order correction for the conduct; or the report orders it."""
     case = asked.case
-    if any(v.rule_id and v.rule.orders_correction for v in case.violation_types.select_related("rule")):
+    if any(v.rule_id and v.rule.orders_correction for v in case.violation_types.all()):
         return True
     report = gates.current_report(case)
     return report is not None and any(p.kind == ProposedPenalty.Kind.ORDER_CORRECT for p in report.penalties.all())
 
 
 def _hearing(asked: Asked):
-    return HearingRecord.objects.filter(case=asked.case).select_related("chair").first()
+    """The case's hearing record (the reverse one-to-one caches it, found or not: the page selects it)."""
+    try:
+        return asked.case.hearing_record
+    except HearingRecord.DoesNotExist:
+        return None
 
 
 def _hearing_in_time(asked: Asked) -> bool:
@@ -132,7 +136,7 @@ def _payment_overdue(asked: Asked) -> bool:
 def _discussion_of_case(asked: Asked) -> bool:
     if asked.discussion is not None:
         return asked.discussion.case_id == asked.case.pk
-    return asked.case.discussions.exists()
+    return bool(asked.case.discussions.all())
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,7 @@ class IssueRule:
 
 
 _l = gettext_lazy
+TRANSFER_APPROVED = frozenset({"approved", "handed_over", "accepted", "returned"})
 HAS_REPORT = (lambda a: gates.current_report(a.case) is not None, _l("The case has no investigation report."))
 HEARING_SCHEDULED = (
     lambda a: (r := _hearing(a)) is not None and r.is_scheduled,
@@ -177,8 +182,8 @@ ISSUE_RULES: dict[str, IssueRule] = {
     K.SERVICE_RECEIPT: IssueRule(AFTER_DECISION, _l("This document is issued once the case is decided."), (
         (lambda a: a.has_current(DECISION_KINDS), _l("Issue the decision before its service receipt.")),)),
     K.CRIMINAL_TRANSFER: IssueRule(None, "", (
-        (lambda a: a.case.police_transfers.filter(state__in=["approved", "handed_over", "accepted", "returned"])
-         .exists(), _l("The transfer document is issued once the head approved the transfer to the police.")),)),
+        (lambda a: any(t.state in TRANSFER_APPROVED for t in a.case.police_transfers.all()),
+         _l("The transfer document is issued once the head approved the transfer to the police.")),)),
     # The case file's documents (issue 15, item 3).
     K.NOT_FILING_FORM: IssueRule(frozenset({S.NOT_FILED}),
                                  _l("The form for not filing is issued once the head decided not to file.")),
@@ -194,7 +199,7 @@ ISSUE_RULES: dict[str, IssueRule] = {
     K.HEARING_RECORD: IssueRule(None, "", (HEARING_HELD, HEARING_RECORDED)),
     K.HEARING_REPORT: IssueRule(None, "", (HEARING_HELD, HEARING_RECORDED)),
     K.LEGAL_REVIEW_OPINION: IssueRule(None, "", (
-        (lambda a: a.case.events.filter(action="pass_legal_review").exists(),
+        (lambda a: any(e.action == "pass_legal_review" for e in a.case.events.all()),
          _l("The legal review opinion is issued once the legal review is passed.")),)),
     K.COLLECTIVE_DISCUSSION_RECORD: IssueRule(None, "", (
         (_discussion_of_case, _l("No collective discussion of this case is recorded.")),)),
