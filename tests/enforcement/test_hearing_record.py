@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from enforcement.cases.models import Case
 from enforcement.documents.services import issuable_kinds
 from enforcement.hearings.models import HearingRecord
 from enforcement.hearings.services import hearing_record_save
@@ -27,7 +28,8 @@ def test_an_assigned_officer_schedules_the_hearing_and_the_notice_is_offered(at_
     assert "hearing_notice" not in issuable_kinds(by=cast.b01_chief, case=at_hearing)
     record = hearing_record_save(case=at_hearing, by=driver.o1, data=schedule(cast))
     assert record.is_scheduled
-    assert "hearing_notice" in issuable_kinds(by=cast.b01_chief, case=at_hearing)
+    case = Case.objects.get(pk=at_hearing.pk)  # as the next page load reads it
+    assert "hearing_notice" in issuable_kinds(by=cast.b01_chief, case=case)
 
 
 def test_an_investigator_may_not_chair(at_hearing, driver, cast):
