@@ -242,6 +242,10 @@ DOCUMENTS = {
     "fine_payment": env_str(
         "DOC_FINE_PAYMENT", "凭本局开具的《非税收入一般缴款书》到指定代理银行缴入国库"
     ),  # configurable
+    # 责令改正: the period the orders to correct (notice and decision) give, in days from receipt (configurable).
+    "correction_days": env_int("DOC_CORRECTION_DAYS", 30),
+    # 催告书 (行政强制法 Art 54): the party is asked to perform within this many days of receiving the demand.
+    "demand_days": env_int("DOC_DEMAND_DAYS", 10),
     # Batch printing: up to this many documents are merged during the request, more by the task worker.
     "batch_inline_max": env_int("DOC_BATCH_INLINE_MAX", 10),
     "batch_max": env_int("DOC_BATCH_MAX", 1000),

@@ -4,6 +4,7 @@ from enforcement.agreement_actions import admin as agreement_actions_admin  # no
 from enforcement.cases import admin as cases_admin  # noqa: F401
 from enforcement.documents import admin as documents_admin  # noqa: F401
 from enforcement.evidence import admin as evidence_admin  # noqa: F401
+from enforcement.hearings import admin as hearings_admin  # noqa: F401
 from enforcement.legal import admin as legal_admin  # noqa: F401 - procedure rules, termination grounds
 from enforcement.public import admin as public_admin  # noqa: F401
 from enforcement.records import admin as records_admin  # noqa: F401

@@ -27,6 +27,7 @@ from enforcement.documents.models import (
     PrintBatch,
 )
 from enforcement.evidence.models import Evidence, Preservation, Sealing
+from enforcement.hearings.models import HearingRecord
 from enforcement.public.models import Disclosure
 from enforcement.records.models import InvestigationRecord, RecordAnswer
 from enforcement.rewards.models import Reward
@@ -51,6 +52,7 @@ __all__ = [
     "DocumentKind",
     "DocumentUserObjectPermission",
     "Evidence",
+    "HearingRecord",
     "InvestigationRecord",
     "Payment",
     "PenaltyRule",

@@ -4,6 +4,7 @@ from enforcement.agreement_actions import views as agreement_actions_views
 from enforcement.cases import views as cases_views
 from enforcement.documents import views as documents_views
 from enforcement.follow_ups import views as leads_views
+from enforcement.hearings import views as hearings_views
 from enforcement.rewards import views as rewards_views
 from enforcement.rules import views as rules_views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("cases/new/", cases_views.CaseCreateView.as_view(), name="case-create"),
     path("cases/<int:pk>/", cases_views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:pk>/act/<slug:action>/", cases_views.CaseActionView.as_view(), name="case-act"),
+    path("cases/<int:pk>/hearing/", hearings_views.HearingRecordView.as_view(), name="case-hearing"),  # issue 15
     path("agreement-actions/", agreement_actions_views.AgreementActionListView.as_view(), name="agreementaction-list"),
     path(
         "agreement-actions/new/",

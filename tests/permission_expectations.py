@@ -125,6 +125,9 @@ ROUTES: dict[str, Route] = {
     "enforcement:case-detail": r(STAFF, obj="case"),
     # GET of one action's page; the sweep fills <action> with approve_filing (its cases are in filing).
     "enforcement:case-act": r(CHIEFS, obj="case"),
+    # The hearing's schedule and record (issue 15): everyone who sees the case reads it; saving is refused on the
+    # form (no hearing requested, or not an assigned officer or the chief), so a bare POST re-shows it.
+    "enforcement:case-hearing": r(STAFF, obj="case", post=p()),
     "enforcement:agreementaction-list": r(STAFF),
     "enforcement:agreementaction-create": r(OFFICERS | CHIEFS | FUND_OFFICERS, post=p()),
     "enforcement:agreementaction-detail": r(STAFF, obj="agreementaction"),

@@ -62,6 +62,13 @@ NO_PENALTY_GROUNDS = {
                         "《中华人民共和国行政处罚法》第三十六条"),
         NoPenaltyGround("not_proven", gettext_lazy("The violation is not established"),
                         "《中华人民共和国行政处罚法》第五十七条第一款第（三）项"),
+        # A natural person only (APL Arts 30, 31).
+        NoPenaltyGround("under_fourteen", gettext_lazy("The person was under fourteen"),
+                        "《中华人民共和国行政处罚法》第三十条"),
+        NoPenaltyGround("mental_incapacity",
+                        gettext_lazy("A person with a mental illness or intellectual disability unable to recognise "
+                                     "or control their conduct"),
+                        "《中华人民共和国行政处罚法》第三十一条"),
     ]
 }  # fmt: skip
 
@@ -71,7 +78,10 @@ NO_PENALTY_TEXT = {
     "no_fault": "当事人有证据足以证明没有主观过错",
     "time_barred": "当事人的违法行为在法定期限内未被发现",
     "not_proven": "当事人的违法事实不能成立",
+    "under_fourteen": "当事人实施违法行为时不满十四周岁",
+    "mental_incapacity": "当事人系精神病人（智力残疾人），在不能辨认或者不能控制自己行为时实施了违法行为",
 }
+PERSON_ONLY_GROUNDS = frozenset({"under_fourteen", "mental_incapacity"})
 
 
 def check_limitation(case: Case) -> None:
@@ -103,6 +113,8 @@ def check_outcome_basis(case: Case, outcome: str, ground: str) -> str:
             "Name the ground for not penalising: APL Art 33(1) minor or first violation corrected in time, Art 33(2) "
             "no fault, Art 36 limitation period, or Art 57 violation not established."
         )})  # fmt: skip
+    if ground in PERSON_ONLY_GROUNDS and case.party_kind != Case.PartyKind.PERSON:
+        raise ValidationError({"no_penalty_ground": _("APL Arts 30 and 31 apply to natural persons only.")})
     if ground == "time_barred":
         limit = clocks.limitation(case)
         if limit is None or not limit.expired:

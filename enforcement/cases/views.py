@@ -246,7 +246,8 @@ def case_detail_queryset(user):
     )
     return (
         Case.objects.visible_to(user)
-        .select_related("institution", "jurisdiction__parent", "opened_by", "hearing_chair")
+        # hearing_record: the document buttons ask for it (issue 15).
+        .select_related("institution", "jurisdiction__parent", "opened_by", "hearing_chair", "hearing_record")
         .prefetch_related(
             Prefetch("violation_types", ViolationType.objects.select_related("rule")),
             Prefetch("assignments", CaseOfficer.objects.select_related("user")),

@@ -53,6 +53,9 @@ class IssueSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, help_text=_("Required when a version is in force (a correction).")
     )
+    discussion = serializers.IntegerField(
+        required=False, help_text=_("collective_discussion_record: the discussion it records (default: the latest).")
+    )
 
 
 @extend_schema(tags=["cases"], parameters=[CASE_PATH])
@@ -120,7 +123,9 @@ class CaseDocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
             raise exceptions.ValidationError({"reason": [_("Give the reason as text.")]})
         try:
             with domain_errors():
-                document = document_services.document_issue(kind=kind, by=request.user, case=case, reason=reason)
+                document = document_services.document_issue(
+                    kind=kind, by=request.user, case=case, reason=reason, discussion=data.get("discussion")
+                )
         except ImproperlyConfigured as exc:  # the server lacks the PDF libraries or the font (README)
             raise Unavailable(str(exc)) from exc
         return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)

@@ -7,11 +7,11 @@ Everything here only reads; numbering and storing happen in ``enforcement.servic
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases import clocks, gates
@@ -20,7 +20,7 @@ from enforcement.cases.penalties import NO_PENALTY_GROUNDS, NO_PENALTY_TEXT
 from enforcement.documents.models import Document, DocumentKind
 from enforcement.evidence.models import Evidence, Preservation, Sealing
 from portal.numerals import cn_date, cn_number, rmb_upper
-from portal.workdays import add_working_days
+from portal.workdays import add_working_days, roll_forward
 
 K = DocumentKind
 
@@ -32,6 +32,19 @@ TITLES = {
     K.AGREEMENT_NOTICE: "协议处理通知书",
     K.FILING_FORM: "立案审批表",
     K.CRIMINAL_TRANSFER: "涉嫌犯罪案件移送书",
+    # The case file's documents (issue 15, item 3).
+    K.NOT_FILING_FORM: "不予立案审批表",
+    K.ORDER_TO_CORRECT: "责令改正通知书",
+    K.INVESTIGATION_REPORT: "案件调查终结报告",
+    K.HEARING_NOTICE: "行政处罚听证通知书",
+    K.HEARING_RECORD: "听证笔录",
+    K.HEARING_REPORT: "听证报告",
+    K.LEGAL_REVIEW_OPINION: "重大执法决定法制审核意见书",
+    K.COLLECTIVE_DISCUSSION_RECORD: "重大案件集体讨论记录",
+    K.DECISION_APPROVAL_FORM: "行政处罚决定审批表",
+    K.PAYMENT_DEMAND: "催告书",
+    K.PAYMENT_PLAN_DECISION: "延期（分期）缴纳罚款决定书",
+    K.CLOSING_FORM: "结案审批表",
 }
 # The word of the number series: 罚 for decisions (both kinds share one series, so a number is never printed
 # twice), 告 prior notices, 送 service receipts, 协 agreement notices, 立 filing forms.
@@ -43,11 +56,22 @@ KIND_WORDS = {
     K.AGREEMENT_NOTICE: "协",
     K.FILING_FORM: "立",
     K.CRIMINAL_TRANSFER: "移",
+    # The case file's documents (issue 15, item 3): only those served on the party are numbered (改 orders to
+    # correct, 听 hearing notices, 催 payment demands, 缓 payment plans). Approval forms, reports and records are
+    # internal and carry no 字号; the file knows them by the case (``record_reference``).
+    K.ORDER_TO_CORRECT: "改",
+    K.HEARING_NOTICE: "听",
+    K.PAYMENT_DEMAND: "催",
+    K.PAYMENT_PLAN_DECISION: "缓",
 }
 # The kinds that can be issued: each has its template. A kind of DocumentKind without one is not offered.
 ISSUED_KINDS = (
     K.PRIOR_NOTICE, K.PENALTY_DECISION, K.NO_PENALTY_DECISION, K.SERVICE_RECEIPT, K.AGREEMENT_NOTICE,
     K.FILING_FORM, K.CRIMINAL_TRANSFER,
+    # The case file's documents (issue 15, item 3).
+    K.NOT_FILING_FORM, K.ORDER_TO_CORRECT, K.INVESTIGATION_REPORT, K.HEARING_NOTICE, K.HEARING_RECORD,
+    K.HEARING_REPORT, K.LEGAL_REVIEW_OPINION, K.COLLECTIVE_DISCUSSION_RECORD, K.DECISION_APPROVAL_FORM,
+    K.PAYMENT_DEMAND, K.PAYMENT_PLAN_DECISION, K.CLOSING_FORM,
 )  # fmt: skip
 # Investigation records (issue 15 item 2): each record prints as its own numbered document, filled from the
 # record (enforcement.records.selectors.record_context), and is issued only from it.
@@ -131,6 +155,11 @@ def format_number(unit, kind: str, year: int, sequence: int | None) -> str:
     return f"{unit.doc_prefix}医保{KIND_WORDS[kind]}〔{year}〕{sequence if sequence else '　　'}号"
 
 
+def record_reference(case: Case, kind: str, sequence: int) -> str:
+    """How the file names an internal form or record without a 字号: B01-2026-0007·听证笔录, then （2）…"""
+    return f"{case.number}·{TITLES[kind]}" + (f"（{sequence}）" if sequence > 1 else "")
+
+
 # --- Pieces ------------------------------------------------------------------------------------------------
 
 _ARTICLE = re.compile(r"(\d+)(?:\((\d+)\))?")
@@ -156,6 +185,7 @@ class Item:
     label: str
     amount: Decimal | None = None
     note: str = ""
+    basis: str = ""  # the article the item rests on (investigation report, approval form)
 
     @property
     def figures(self) -> str:
@@ -196,6 +226,8 @@ def penalty_items(report) -> list[Item]:
             items.append(Item(f"{_duration(p.months)}内禁止从事定点医药机构管理活动"))
         elif kind == ProposedPenalty.Kind.TERMINATION:
             items.append(Item("建议医疗保障经办机构解除医疗保障服务协议"))
+        if p.rule_id:
+            items[-1].basis = REGULATION + article_text(p.rule.article)
     return items
 
 
@@ -377,16 +409,25 @@ def _base(kind: str, unit, *, number: str, issued_on: date, dated: date | None, 
     }
 
 
-def build_context(kind: str, obj, *, unit, number: str, issued_on: date, version: int = 1, draft: bool = False) -> dict:
-    """The template context of ``kind`` for ``obj`` (a Case, an AgreementAction for agreement notices, or an
-    investigation record for RECORD_KINDS)."""
-    if kind in RECORD_KINDS:
+def build_context(
+    kind: str, obj, *, unit, number: str, issued_on: date, version: int = 1, draft: bool = False, discussion=None
+) -> dict:
+    """The template context of ``kind`` for ``obj`` (a Case, or an AgreementAction for agreement notices);
+    ``discussion``: the one a collective-discussion record records. Built in the bureau's language: the gates'
+    reasons and labels are printed as they read in Chinese, whatever the issuer's UI language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_context(kind, obj, unit=unit, number=number, issued_on=issued_on, version=version, draft=draft,
+                              discussion=discussion)  # fmt: skip
+
+
+def _build_context(kind: str, obj, *, unit, number: str, issued_on: date, version: int, draft: bool, discussion):
+    if kind == K.AGREEMENT_NOTICE:
+        return _agreement_notice(obj, unit, number=number, issued_on=issued_on, version=version, draft=draft)
+    if kind in RECORD_KINDS:  # an investigation record prints from the record (enforcement.records)
         from enforcement.records.selectors import record_context
 
         base = _base(kind, unit, number=number, issued_on=issued_on, dated=issued_on, version=version, draft=draft)
         return record_context(obj, base)
-    if kind == K.AGREEMENT_NOTICE:
-        return _agreement_notice(obj, unit, number=number, issued_on=issued_on, version=version, draft=draft)
     case: Case = obj
     events = _events(case)
     report = gates.current_report(case)
@@ -395,6 +436,8 @@ def build_context(kind: str, obj, *, unit, number: str, issued_on: date, version
     if kind == K.FILING_FORM:
         dated = issued_on
     context = _base(kind, unit, number=number, issued_on=issued_on, dated=dated, version=version, draft=draft)
+    if kind not in KIND_WORDS:  # an internal form or record: no 字号 under the title, the case number in it
+        context.update(number="", reference=number)
     filed = case.filed_on
     the_party = party(case)
     context.update(
@@ -436,13 +479,15 @@ def build_context(kind: str, obj, *, unit, number: str, issued_on: date, version
             fined=money(fined) if fined else "",
             fined_capitals=rmb_upper(fined),
             has_fine=any(i.label == "罚款" for i in money_items),
+            violation_text=cn_date(case.violation_on) if case.violation_on else "",
+            orders=orders(case, report, served_on=case.served_on),
         )
     if kind == K.NO_PENALTY_DECISION:
         ground = report.no_penalty_ground if report else ""
         context.update(
-            ground_text=NO_PENALTY_TEXT.get(ground or "minor"),
-            ground_article=NO_PENALTY_GROUNDS[ground or "minor"].article,
-            orders=[i for i in context["items"]],
+            ground_text=no_penalty_reason(case, ground or "minor"),
+            ground_article=NO_PENALTY_ARTICLES.get(ground or "minor", NO_PENALTY_GROUNDS[ground or "minor"].article),
+            order_items=[i for i in context["items"]],
         )
     if kind == K.CRIMINAL_TRANSFER:
         transfer = case.police_transfers.exclude(state__in=["reported", "refused"]).order_by("-pk").first()
@@ -487,6 +532,8 @@ def build_context(kind: str, obj, *, unit, number: str, issued_on: date, version
             approved_text=cn_date(filed) if filed else "",
             decision_due_text=cn_date(case.decision_due) if case.decision_due else "",
         )
+    elif kind in CASE_FILE_BUILDERS:
+        CASE_FILE_BUILDERS[kind](context, case, events=events, report=report, gate=gate, discussion=discussion)
     return context
 
 
@@ -582,3 +629,306 @@ def payment_terms_for_action() -> dict:
         "fund_bank": settings_value("fund_bank"),
         "fund_account_no": settings_value("fund_account_no"),
     }
+
+
+# --- Orders and grounds on the decisions ---------------------------------------------------------------------
+
+# Every ground of not penalising (APL Arts 30, 31, 33, 36, 57) as the decision words it: the reason, with the
+# case's own dates where the law counts from them, and the provisions applied.
+NO_PENALTY_ARTICLES = {
+    "minor": f"{PENALTY_LAW}第三十三条第一款、第五十七条第一款第（二）项",
+    "first_offence": f"{PENALTY_LAW}第三十三条第一款、第五十七条第一款第（二）项",
+    "no_fault": f"{PENALTY_LAW}第三十三条第二款",
+    "time_barred": f"{PENALTY_LAW}第三十六条",
+    "not_proven": f"{PENALTY_LAW}第五十七条第一款第（三）项",
+    "under_fourteen": f"{PENALTY_LAW}第三十条",
+    "mental_incapacity": f"{PENALTY_LAW}第三十一条",
+}
+
+
+def no_penalty_reason(case: Case, ground: str) -> str:
+    """Why the law bars (or allows not imposing) a penalty on this party, in the decision's words."""
+    if ground == "time_barred":
+        limit = clocks.limitation(case)
+        if limit is not None:
+            return (
+                f"当事人的违法行为发生（或者终了）于{cn_date(limit.starts_on)}，至{cn_date(limit.discovered_on)}"
+                f"本局发现时已超过{cn_number(limit.years)}年，属于违法行为在{cn_number(limit.years)}年内未被发现的情形"
+            )
+    return NO_PENALTY_TEXT.get(ground, NO_PENALTY_TEXT["minor"])
+
+
+def correction_ordered(case: Case, report) -> bool:
+    """The conduct is one the Regulation orders corrected, or the report orders it (Regulation Arts 36–41)."""
+    if report is not None and any(p.kind == ProposedPenalty.Kind.ORDER_CORRECT for p in report.penalties.all()):
+        return True
+    return any(v.rule_id and v.rule.orders_correction for v in case.violation_types.select_related("rule"))
+
+
+def correction_basis(case: Case, report) -> str:
+    """The provisions of the order to correct: APL Art 28 ¶1 and the Regulation's articles that order it."""
+    rules = [v.rule.article for v in case.violation_types.select_related("rule") if v.rule_id]
+    for p in report.penalties.all() if report else []:
+        if p.kind == ProposedPenalty.Kind.ORDER_CORRECT and p.rule_id:
+            rules.append(p.rule.article)
+    listed = "、".join(article_text(a) for a in dict.fromkeys(rules))
+    return f"{PENALTY_LAW}第二十八条第一款和{REGULATION}{listed}" if listed else f"{PENALTY_LAW}第二十八条第一款"
+
+
+def orders(case: Case, report, *, served_on: date | None) -> dict:
+    """The orders to correct and to return that stand beside the decision (APL Art 28 ¶1), with their periods:
+    counted from receipt of the decision, and as a date once it is served."""
+    days = settings_value("correction_days")
+    correct_due = add_days(served_on, days) if served_on else None
+    returned = money_total(report, {ProposedPenalty.Kind.RETURN_FUNDS})
+    return {
+        "correct": correction_ordered(case, report),
+        "correct_days": cn_number(days),
+        "correct_due": cn_date(correct_due) if correct_due else "",
+        "return": money(returned) if returned else "",
+        "return_capitals": rmb_upper(returned),
+        "return_days": cn_number(clocks.clock("payment_days")),
+        "return_due": cn_date(case.payment_due) if case.payment_due else "",
+    }
+
+
+def add_days(day: date, days: int) -> date:
+    """A period in days whose last day, falling on a rest day, rolls to the next working day."""
+    return roll_forward(day + timedelta(days=days))
+
+
+# --- The case file's documents (issue 15, item 3) ------------------------------------------------------------
+
+OUTCOMES = {
+    Case.Outcome.PENALTY: "给予行政处罚",
+    Case.Outcome.NO_PENALTY: "不予行政处罚",
+    Case.Outcome.TRANSFER: "移送有关机关处理",
+}
+
+
+def _signed(event) -> dict:
+    """Who took a step and when, as a form's signature line shows it."""
+    if event is None:
+        return {"comment": "", "name": "", "date": ""}
+    return {
+        "comment": event.comment,
+        "name": str(event.actor) if event.actor_id else "",
+        "date": cn_date(timezone.localtime(event.at).date()),
+    }
+
+
+def _lead_facts(case: Case) -> dict:
+    lead = case.lead
+    return {
+        "source": LEAD_SOURCES.get(getattr(lead, "source", ""), "其他"),
+        "received_text": cn_date(case.lead_received_on),
+        "lead_text": (lead.description if lead is not None else "") or case.facts,
+        "amount": money(case.amount_involved),
+        "amount_capitals": rmb_upper(case.amount_involved),
+        "violations": [
+            {"name": v.name, "article": f"{REGULATION}{article_text(v.article)}"} for v in case.violation_types.all()
+        ],
+    }
+
+
+def _not_filing(context, case, *, events, **_):
+    context.update(_lead_facts(case))
+    context.update(
+        opened_text=cn_date(timezone.localtime(case.opened_at).date()),
+        opened_by=str(case.opened_by),
+        rejection=_signed(_last(events, "reject_filing")),
+    )
+
+
+def _order_to_correct(context, case, *, report, **_):
+    days = settings_value("correction_days")
+    context.update(
+        facts=_facts(report.findings) if report else (case.facts or ""),
+        violation_text=cn_date(case.violation_on) if case.violation_on else "",
+        correction_basis=correction_basis(case, report),
+        correct_days=cn_number(days),
+        correct_due=cn_date(add_days(context["issued_on"], days)),
+    )
+
+
+def _investigation_report(context, case, *, events, report, gate, **_):
+    context.update(_lead_facts(case))
+    context.update(
+        outcome_text=OUTCOMES.get(report.outcome, "") if report else "",
+        ground_text=NO_PENALTY_TEXT.get(report.no_penalty_ground, "") if report else "",
+        ground_article=NO_PENALTY_ARTICLES.get(report.no_penalty_ground, "") if report else "",
+        transfer_to=report.transfer_to if report else "",
+        proposed_by=str(report.proposed_by) if report else "",
+        proposed_text=cn_date(timezone.localtime(report.proposed_at).date()) if report else "",
+        violation_text=cn_date(case.violation_on) if case.violation_on else "",
+        gates=[g for g in gate.values() if g.applies and g.key != "simple"],
+    )
+
+
+def _hearing_context(context, case, *, events, **_):
+    from enforcement.hearings.models import HearingRecord
+
+    record = HearingRecord.objects.filter(case=case).select_related("chair").first()
+    chair = case.hearing_chair or (record.chair if record else None)
+    scheduled = timezone.localtime(record.scheduled_at) if record and record.scheduled_at else None
+    held = case.hearing_held_on or (scheduled.date() if scheduled else None)
+    context.update(
+        hearing=record,
+        chair=str(chair) if chair else "",
+        scheduled_text=f"{cn_date(scheduled.date())}{scheduled:%H时%M分}" if scheduled else "",
+        held_text=cn_date(held) if held else "",
+        requested_text=cn_date(case.hearing_requested_on) if case.hearing_requested_on else "",
+        notice_text=cn_date(context["issued_on"]),
+        earliest_text=cn_date(clocks.hearing_earliest(context["issued_on"])),
+        notice_days=cn_number(clocks.clock("hearing_notice_working_days")),
+        prior_notice=current_document(case, K.PRIOR_NOTICE),
+    )
+
+
+def _legal_review(context, case, *, events, report, gate, **_):
+    review = _last(events, "pass_legal_review")
+    reviewer = review.actor if review and review.actor_id else None
+    qualification = ""
+    if reviewer is not None:
+        if reviewer.legal_qualification_number:
+            qualification = f"法律职业资格证书编号：{reviewer.legal_qualification_number}"
+        elif reviewer.legal_reviewer_since:
+            qualification = f"自{cn_date(reviewer.legal_reviewer_since)}起从事法制审核工作（非初次从事）"
+    context.update(
+        outcome_text=OUTCOMES.get(report.outcome, "") if report else "",
+        review=_signed(review),
+        qualification=qualification,
+        reasons=[r for g in gate.values() if g.key == "legal_review" for r in g.reasons],
+        after_hearing=bool(review and (review.payload or {}).get("after_hearing")),
+    )
+    if review is not None:
+        context["date_text"] = _signed(review)["date"]
+
+
+DISCUSSION_PURPOSES = {"decision": "对本案作出行政处理决定", "extension": "延长本案办案期限"}
+
+
+def _discussion(context, case, *, report, discussion, **_):
+    context.update(
+        discussion=discussion,
+        held_text=cn_date(discussion.held_on) if discussion else "",
+        purpose_text=DISCUSSION_PURPOSES.get(discussion.purpose, "") if discussion else "",
+        recorder=str(discussion.recorded_by) if discussion else "",
+        outcome_text=OUTCOMES.get(report.outcome, "") if report else "",
+        collective_reasons=[r for r in gates_reasons(case, report, "collective")],
+    )
+    if discussion is not None:
+        context["date_text"] = cn_date(discussion.held_on)
+
+
+def gates_reasons(case: Case, report, key: str) -> list[str]:
+    return list(gates.evaluate(case, report)[key].reasons)
+
+
+def _decision_approval(context, case, *, events, report, gate, **_):
+    discussions = list(case.discussions.filter(purpose="decision").order_by("held_on", "pk"))
+    context.update(
+        outcome_text=OUTCOMES.get(report.outcome, "") if report else "",
+        statement=statement_handling(case, events, gate["hearing"].applies),
+        gates=[g for g in gate.values() if g.key != "simple"],
+        handler=_signed(_last(events, "submit_report")),
+        chief=_signed(_last(events, "approve_report")),
+        legal=_signed(_last(events, "pass_legal_review")),
+        discussions=[{"held": cn_date(d.held_on), "conclusion": d.conclusion} for d in discussions],
+        decision=_signed(_last(events, "decide")),
+        violation_text=cn_date(case.violation_on) if case.violation_on else "",
+    )
+
+
+def _ledger(case: Case) -> list[dict]:
+    from enforcement.recoveries.models import RecoveryEntry
+
+    entries = RecoveryEntry.objects.filter(case=case).exclude(entry=RecoveryEntry.Entry.OBLIGATION).order_by("on", "pk")
+    return [
+        {"on": cn_date(e.on), "entry": e.get_entry_display(), "route": e.get_route_display(),
+         "amount": money(e.amount), "reference": e.reference}
+        for e in entries
+    ]  # fmt: skip
+
+
+def _balances(case: Case, today: date) -> list[dict]:
+    return [
+        {"label": b.label, "due": money(b.due), "paid": money(b.paid), "outstanding": money(b.outstanding),
+         "outstanding_value": b.outstanding}
+        for b in clocks.balances(case, today)
+        if b.due or b.paid
+    ]  # fmt: skip
+
+
+def _payment_demand(context, case, *, events, **_):
+    today = context["issued_on"]
+    balances = [b for b in _balances(case, today) if b["outstanding_value"] > 0]
+    total = sum((b["outstanding_value"] for b in balances), Decimal("0"))
+    decision = current_decision(case)
+    days = settings_value("demand_days")
+    context.update(
+        decision_number=decision.number if decision else "",
+        decided_text=cn_date(case.decided_on) if case.decided_on else "",
+        served_text=cn_date(case.served_on) if case.served_on else "",
+        due_text=cn_date(case.payment_due) if case.payment_due else "",
+        balances=balances,
+        outstanding=money(total),
+        outstanding_capitals=rmb_upper(total),
+        surcharge=money(clocks.surcharge_accrued(case, today)),
+        pay=payment_terms(case),
+        demand_days=cn_number(days),
+        demand_due=cn_date(add_days(today, days)),
+        as_of=cn_date(today),
+    )
+
+
+def _payment_plan(context, case, *, events, **_):
+    plan = clocks.approved_plan(case)
+    decision = current_decision(case)
+    instalments = list(plan.instalments.order_by("due_on", "pk")) if plan else []
+    context.update(
+        plan=plan,
+        plan_kind="暂缓" if plan and plan.kind == plan.Kind.DEFERRAL else "分期",
+        applied_text=cn_date(timezone.localtime(plan.proposed_at).date()) if plan else "",
+        decision_number=decision.number if decision else "",
+        decided_text=cn_date(case.decided_on) if case.decided_on else "",
+        fine=money(case.fine_amount),
+        fine_capitals=rmb_upper(case.fine_amount),
+        instalments=[
+            {"due": cn_date(i.due_on), "amount": money(i.amount), "capitals": rmb_upper(i.amount)} for i in instalments
+        ],
+        pay=payment_terms(case),
+    )
+
+
+def _closing(context, case, *, events, report, **_):
+    decision = current_decision(case)
+    close = _last(events, "close")
+    context.update(
+        outcome_text=OUTCOMES.get(case.outcome, ""),
+        decision_number=decision.number if decision else "",
+        decided_text=cn_date(case.decided_on) if case.decided_on else "",
+        served_text=cn_date(case.served_on) if case.served_on else "",
+        balances=_balances(case, context["issued_on"]),
+        ledger=_ledger(case),
+        close_basis=case.close_reason or "",
+        close=_signed(close),
+        closed_text=cn_date(case.closed_on) if case.closed_on else "",
+        handler=officers(case),
+    )
+
+
+CASE_FILE_BUILDERS = {
+    K.NOT_FILING_FORM: _not_filing,
+    K.ORDER_TO_CORRECT: _order_to_correct,
+    K.INVESTIGATION_REPORT: _investigation_report,
+    K.HEARING_NOTICE: _hearing_context,
+    K.HEARING_RECORD: _hearing_context,
+    K.HEARING_REPORT: _hearing_context,
+    K.LEGAL_REVIEW_OPINION: _legal_review,
+    K.COLLECTIVE_DISCUSSION_RECORD: _discussion,
+    K.DECISION_APPROVAL_FORM: _decision_approval,
+    K.PAYMENT_DEMAND: _payment_demand,
+    K.PAYMENT_PLAN_DECISION: _payment_plan,
+    K.CLOSING_FORM: _closing,
+}

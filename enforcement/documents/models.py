@@ -67,6 +67,15 @@ class Document(ScopedModel):
         related_name="documents",
         verbose_name=_("agreement action"),
     )
+    # A collective-discussion record is one document per discussion: the discussion it records.
+    discussion = models.ForeignKey(
+        "enforcement.Discussion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("collective discussion"),
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=DocumentKind.choices)
     issuing_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("issuing unit")

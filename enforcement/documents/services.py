@@ -8,6 +8,8 @@ supersedes the one in force. Issuing is always an explicit act: deciding a case 
 
 import hashlib
 import logging
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,21 +21,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enforcement.agreement_actions.models import AgreementAction
-from enforcement.cases.models import Case, CaseEvent, CaseState
+from enforcement.cases import clocks, gates
+from enforcement.cases.models import Case, CaseEvent, CaseState, Discussion, ProposedPenalty
 from enforcement.cases.services import InvalidState
 from enforcement.documents.content import (
     CASE_KINDS,
     DECISION_KINDS,
-    EVIDENCE_RECORD_TITLES,
+    KIND_WORDS,
     RECORD_KINDS,
     TEMPLATES,
     build_context,
-    current_decision,
     evidence_record,
     format_number,
+    record_reference,
     series,
 )
 from enforcement.documents.models import Document, DocumentKind, PrintBatch
+from enforcement.hearings.models import HearingRecord
 from portal import audit, pdf
 from portal.numbering import next_number
 from supervision.org.models import Role, User
@@ -69,47 +73,183 @@ def _may_issue(user: User, subject) -> bool:
     return assigned and _holds(user, {Role.OFFICER}, subject)
 
 
-# Preservation and sealing documents (issue 15): issued once their record is in the state the document states.
-EVIDENCE_RECORD_REFUSALS = {
-    K.PRESERVATION_NOTICE: gettext_lazy("The preservation notice is issued once the head approved a preservation."),
-    K.PRESERVATION_DECISION: gettext_lazy("Decide on the preserved items before issuing the decision."),
-    K.SEALING_DECISION: gettext_lazy("Record the sealing before issuing its decision."),
-    K.UNSEALING_DECISION: gettext_lazy("Lift the sealing before issuing the decision to lift it."),
-}
+# --- When each kind may be issued: one table, asked by the pages' buttons, the API and the service ------------
+
+S_PATH = (
+    S.FILING, S.INVESTIGATING, S.REVIEWING, S.LEGAL_REVIEW, S.NOTIFYING, S.NOTIFIED, S.HEARING, S.DECIDING,
+    S.DECIDED, S.EXECUTING, S.CLOSED,
+)  # fmt: skip
 
 
-def _check_state(kind: str, subject, current_kinds: set[str] | None = None) -> None:
+def onwards(state) -> frozenset:
+    """``state`` and every later state of the main path up to closing (a returned case goes back on it)."""
+    return frozenset(S_PATH[S_PATH.index(state) :])
+
+
+@dataclass
+class Asked:
+    """What a rule looks at: the case, the kinds with a version in force (when the caller has them, else read),
+    and the discussion a collective-discussion record is asked for."""
+
+    case: Case
+    current_kinds: set[str] | None = None
+    discussion: Discussion | None = None
+
+    def has_current(self, kinds) -> bool:
+        if self.current_kinds is not None:
+            return bool(self.current_kinds & set(kinds))
+        return Document.objects.filter(case=self.case, kind__in=kinds, superseded_at__isnull=True).exists()
+
+
+def _correction_ordered(asked: Asked) -> bool:
+    """Regulation Arts 36–41 order correction for the conduct; or the report orders it."""
+    case = asked.case
+    if any(v.rule_id and v.rule.orders_correction for v in case.violation_types.all()):
+        return True
+    report = gates.current_report(case)
+    return report is not None and any(p.kind == ProposedPenalty.Kind.ORDER_CORRECT for p in report.penalties.all())
+
+
+def _hearing(asked: Asked):
+    """The case's hearing record (the reverse one-to-one caches it, found or not: the page selects it)."""
+    try:
+        return asked.case.hearing_record
+    except HearingRecord.DoesNotExist:
+        return None
+
+
+def _hearing_in_time(asked: Asked) -> bool:
+    """APL Arts 64(2), 85: the notice reaches the party at least 7 working days before the hearing."""
+    record = _hearing(asked)
+    return timezone.localtime(record.scheduled_at).date() >= clocks.hearing_earliest(timezone.localdate())
+
+
+def _payment_overdue(asked: Asked) -> bool:
+    """APL Art 72: a part of the fine or of the funds to return is unpaid after its due date."""
+    case, today = asked.case, timezone.localdate()
+    if not case.payment_due:
+        return False
+    overdue_fine = sum((a for due, a in clocks.fine_schedule(case) if due < today), Decimal("0"))
+    if overdue_fine > clocks.paid(case, "fine"):
+        return True
+    return case.payment_due < today and case.return_amount > clocks.paid(case, "return_funds")
+
+
+def _discussion_of_case(asked: Asked) -> bool:
+    if asked.discussion is not None:
+        return asked.discussion.case_id == asked.case.pk
+    return bool(asked.case.discussions.all())
+
+
+@dataclass(frozen=True)
+class IssueRule:
+    """A kind may be issued in ``states`` (None: in any), when each condition holds; each refusal is a 409."""
+
+    states: frozenset | None
+    refusal: str
+    conditions: tuple = ()  # (predicate(Asked) -> bool, refusal)
+
+    def check(self, asked: Asked) -> None:
+        if self.states is not None and asked.case.state not in self.states:
+            raise InvalidState(str(self.refusal))
+        for holds, refusal in self.conditions:
+            if not holds(asked):
+                raise InvalidState(str(refusal))
+
+
+_l = gettext_lazy
+TRANSFER_APPROVED = frozenset({"approved", "handed_over", "accepted", "returned"})
+HAS_REPORT = (lambda a: gates.current_report(a.case) is not None, _l("The case has no investigation report."))
+HEARING_SCHEDULED = (
+    lambda a: (r := _hearing(a)) is not None and r.is_scheduled,
+    _l("Record the hearing's date and time, place and chair first."),
+)
+HEARING_HELD = (lambda a: a.case.hearing_held_on is not None, _l("This document follows the hearing held."))
+HEARING_RECORDED = (
+    lambda a: (r := _hearing(a)) is not None and r.is_recorded,
+    _l("Fill in the hearing record (the investigators' case, the party's statement, the chair's opinion) first."),
+)
+ISSUE_RULES: dict[str, IssueRule] = {
+    K.FILING_FORM: IssueRule(None, _l("The filing approval form is issued once the filing is approved."),
+                             ((lambda a: a.case.filed_on is not None,
+                               _l("The filing approval form is issued once the filing is approved.")),)),
+    K.PRIOR_NOTICE: IssueRule(frozenset({S.NOTIFYING, S.NOTIFIED}),
+                              _l("The prior notice is issued while the case awaits or is in its statement window.")),
+    K.PENALTY_DECISION: IssueRule(AFTER_DECISION, _l("This document is issued once the case is decided."), (
+        (lambda a: a.case.outcome == Case.Outcome.PENALTY,
+         _l("The case was not decided with a penalty: issue the decision not to impose one.")),)),
+    K.NO_PENALTY_DECISION: IssueRule(AFTER_DECISION, _l("This document is issued once the case is decided."), (
+        (lambda a: a.case.outcome == Case.Outcome.NO_PENALTY,
+         _l("The case was decided with a penalty: issue the penalty decision.")),)),
+    K.SERVICE_RECEIPT: IssueRule(AFTER_DECISION, _l("This document is issued once the case is decided."), (
+        (lambda a: a.has_current(DECISION_KINDS), _l("Issue the decision before its service receipt.")),)),
+    K.CRIMINAL_TRANSFER: IssueRule(None, "", (
+        (lambda a: any(t.state in TRANSFER_APPROVED for t in a.case.police_transfers.all()),
+         _l("The transfer document is issued once the head approved the transfer to the police.")),)),
+    # The case file's documents (issue 15, item 3).
+    K.NOT_FILING_FORM: IssueRule(frozenset({S.NOT_FILED}),
+                                 _l("The form for not filing is issued once the head decided not to file.")),
+    K.ORDER_TO_CORRECT: IssueRule(onwards(S.INVESTIGATING) - {S.CLOSED},
+                                  _l("An order to correct is issued on a filed case that is still open."), (
+        (_correction_ordered, _l("No violation of this case is one the Regulation orders corrected.")),)),
+    K.INVESTIGATION_REPORT: IssueRule(onwards(S.REVIEWING),
+                                      _l("The investigation report is issued once it was submitted."), (HAS_REPORT,)),
+    K.HEARING_NOTICE: IssueRule(frozenset({S.HEARING}), _l("The hearing notice is issued once a hearing is requested."),
+                                (HEARING_SCHEDULED, (_hearing_in_time, _l(
+                                    "The hearing is less than 7 working days away (APL Arts 64, 85): set a later "
+                                    "date.")))),
+    K.HEARING_RECORD: IssueRule(None, "", (HEARING_HELD, HEARING_RECORDED)),
+    K.HEARING_REPORT: IssueRule(None, "", (HEARING_HELD, HEARING_RECORDED)),
+    K.LEGAL_REVIEW_OPINION: IssueRule(None, "", (
+        (lambda a: any(e.action == "pass_legal_review" for e in a.case.events.all()),
+         _l("The legal review opinion is issued once the legal review is passed.")),)),
+    K.COLLECTIVE_DISCUSSION_RECORD: IssueRule(None, "", (
+        (_discussion_of_case, _l("No collective discussion of this case is recorded.")),)),
+    K.DECISION_APPROVAL_FORM: IssueRule(onwards(S.DECIDING),
+                                        _l("The decision approval form is issued once the case awaits its decision."),
+                                        (HAS_REPORT,)),
+    K.PAYMENT_DEMAND: IssueRule(frozenset({S.EXECUTING}), _l("A demand for payment is issued while executing."), (
+        (_payment_overdue, _l("Nothing is unpaid after its due date (APL Art 72).")),)),
+    K.PAYMENT_PLAN_DECISION: IssueRule(AFTER_DECISION - {S.ARCHIVED},
+                                       _l("A payment plan is decided after the decision."), (
+        (lambda a: clocks.approved_plan(a.case) is not None, _l("No deferral or instalment plan is approved.")),)),
+    K.CLOSING_FORM: IssueRule(frozenset({S.EXECUTING, S.CLOSED}),
+                              _l("The closing form is issued while executing or once closed.")),
+    # Preservation and sealing documents: issued once their record is in the state the document states.
+    K.PRESERVATION_NOTICE: IssueRule(None, "", ((lambda a: evidence_record(K.PRESERVATION_NOTICE, a.case) is not None,
+        _l("The preservation notice is issued once the head approved a preservation.")),)),
+    K.PRESERVATION_DECISION: IssueRule(None, "", (
+        (lambda a: evidence_record(K.PRESERVATION_DECISION, a.case) is not None,
+         _l("Decide on the preserved items before issuing the decision.")),)),
+    K.SEALING_DECISION: IssueRule(None, "", ((lambda a: evidence_record(K.SEALING_DECISION, a.case) is not None,
+        _l("Record the sealing before issuing its decision.")),)),
+    K.UNSEALING_DECISION: IssueRule(None, "", ((lambda a: evidence_record(K.UNSEALING_DECISION, a.case) is not None,
+        _l("Lift the sealing before issuing the decision to lift it.")),)),
+    # Investigation records are issued from their record (enforcement.records: its own transition table).
+    **{kind: IssueRule(None, "") for kind in RECORD_KINDS},
+}  # fmt: skip
+
+
+assert set(ISSUE_RULES) == CASE_KINDS, "every case document kind has its issuing rule"
+
+
+def _check_state(kind: str, subject, current_kinds: set[str] | None = None, discussion=None) -> None:
     """``current_kinds``: the kinds with a version in force, when the caller has them (else they are read)."""
     if kind == K.AGREEMENT_NOTICE:
         if subject.state not in (AgreementAction.State.APPROVED, AgreementAction.State.APPLIED):
             raise InvalidState(_("An agreement notice is issued once the measure is approved."))
         return
-    case: Case = subject
-    if kind in EVIDENCE_RECORD_TITLES and evidence_record(kind, case) is None:
-        raise InvalidState(str(EVIDENCE_RECORD_REFUSALS[kind]))
-    if kind == K.PRIOR_NOTICE and case.state not in (S.NOTIFYING, S.NOTIFIED):
-        raise InvalidState(_("The prior notice is issued while the case awaits or is in its statement window."))
-    if kind == K.FILING_FORM and case.filed_on is None:
-        raise InvalidState(_("The filing approval form is issued once the filing is approved."))
-    if kind in DECISION_KINDS | {K.SERVICE_RECEIPT} and case.state not in AFTER_DECISION:
-        raise InvalidState(_("This document is issued once the case is decided."))
-    if kind == K.PENALTY_DECISION and case.outcome != Case.Outcome.PENALTY:
-        raise InvalidState(_("The case was not decided with a penalty: issue the decision not to impose one."))
-    if kind == K.NO_PENALTY_DECISION and case.outcome != Case.Outcome.NO_PENALTY:
-        raise InvalidState(_("The case was decided with a penalty: issue the penalty decision."))
-    if (
-        kind == K.CRIMINAL_TRANSFER
-        and not case.police_transfers.filter(state__in=["approved", "handed_over", "accepted", "returned"]).exists()
-    ):
-        raise InvalidState(_("The transfer document is issued once the head approved the transfer to the police."))
-    if kind == K.SERVICE_RECEIPT:
-        decided = bool(current_kinds & DECISION_KINDS) if current_kinds is not None else current_decision(case)
-        if not decided:
-            raise InvalidState(_("Issue the decision before its service receipt."))
+    ISSUE_RULES[kind].check(Asked(subject, current_kinds, discussion))
 
 
 def document_check(
-    *, kind: str, by: User, case: Case | None = None, action: AgreementAction | None = None, record=None
+    *,
+    kind: str,
+    by: User,
+    case: Case | None = None,
+    action: AgreementAction | None = None,
+    discussion=None,
+    record=None,
 ) -> None:
     """Whether ``by`` may issue ``kind`` now, in the contract's order: unknown kind or a kind that does not
     belong to the record (ValidationError, 400), role (PermissionDenied, 403), state (InvalidState, 409).
@@ -125,7 +265,7 @@ def document_check(
         raise ValidationError({"kind": _("This document is not issued for this record.")})
     if not by.has_perm("enforcement.issue_document", subject) or not _may_issue(by, subject):
         raise PermissionDenied(_("Only the assigned officers and the chief issue this record's documents."))
-    _check_state(kind, subject)
+    _check_state(kind, subject, discussion=discussion)
 
 
 def issuable_kinds(
@@ -158,21 +298,22 @@ def document_issue(
     case: Case | None = None,
     action: AgreementAction | None = None,
     reason: str = "",
+    discussion=None,
     record=None,
 ) -> Document:
     """Issue ``kind`` for the case (or the agreement action): a new number, or, when a version is in force, a
     correction with the same number that supersedes it. Raises ValidationError (400), PermissionDenied (403),
     InvalidState (409). The PDF is written before the record; if anything fails the file is removed again.
-    ``record``: an investigation record of the case, printed as its own document with its own number (a case
-    has many inquiry records; none supersedes another)."""
+    ``discussion`` (a Discussion or its id) names the discussion a collective-discussion record records (the
+    latest one when not given). ``record``: an investigation record of the case, printed as its own document
+    with its own number (a case has many inquiry records; none supersedes another)."""
     if (case is None) == (action is None):
         raise ValueError("document_issue needs a case or an agreement action")
     stored: list[str] = []
     try:
         with transaction.atomic():
-            document = _issue(
-                kind=kind, by=by, case=case, action=action, reason=(reason or "").strip(), stored=stored, record=record
-            )
+            document = _issue(kind=kind, by=by, case=case, action=action, reason=(reason or "").strip(),
+                              stored=stored, discussion=discussion, record=record)  # fmt: skip
     except BaseException:
         for name in stored:
             default_storage.delete(name)
@@ -180,7 +321,22 @@ def document_issue(
     return document
 
 
-def _issue(*, kind, by, case, action, reason, stored, record=None) -> Document:
+def discussion_for(kind: str, case: Case | None, discussion) -> Discussion | None:
+    """The discussion a collective-discussion record is for: the one named (of this case, else 400), or the
+    case's latest; None for every other kind."""
+    if kind != K.COLLECTIVE_DISCUSSION_RECORD or case is None:
+        return None
+    discussions = case.discussions.order_by("-held_on", "-pk")
+    if discussion in (None, ""):
+        return discussions.first()
+    pk = discussion.pk if isinstance(discussion, Discussion) else discussion
+    try:
+        return discussions.get(pk=int(pk))
+    except (Discussion.DoesNotExist, TypeError, ValueError):
+        raise ValidationError({"discussion": _("Choose a collective discussion of this case.")}) from None
+
+
+def _issue(*, kind, by, case, action, reason, stored, discussion=None, record=None) -> Document:
     # Lock the record: a concurrent procedure action (or a second issue) waits for this one.
     if case is not None:
         subject = Case.objects.select_for_update().get(pk=case.pk)
@@ -188,13 +344,21 @@ def _issue(*, kind, by, case, action, reason, stored, record=None) -> Document:
     else:
         subject = AgreementAction.objects.select_for_update().get(pk=action.pk)
         parent = {"agreement_action": subject}
-    document_check(kind=kind, by=by, record=record, **({"case": subject} if case is not None else {"action": subject}))
+    if kind in K.values and kind != K.AGREEMENT_NOTICE:
+        discussion = discussion_for(kind, subject if case is not None else None, discussion)
+    document_check(kind=kind, by=by, discussion=discussion, record=record,
+                   **({"case": subject} if case is not None else {"action": subject}))  # fmt: skip
     current = (
         None
         if record is not None
         else (
             Document.objects.select_for_update()
-            .filter(kind=kind, superseded_at__isnull=True, **{f"{k}_id": v.pk for k, v in parent.items()})
+            .filter(
+                kind=kind,
+                superseded_at__isnull=True,
+                discussion=discussion,
+                **{f"{k}_id": v.pk for k, v in parent.items()},
+            )
             .order_by("-issued_at", "-pk")
             .first()
         )
@@ -206,13 +370,18 @@ def _issue(*, kind, by, case, action, reason, stored, record=None) -> Document:
         number = current.number
         if not reason:
             raise ValidationError({"reason": _("Give the reason for the correction.")})
-    else:
+    elif kind in KIND_WORDS:
         unit, year, version = subject.jurisdiction, today.year, 1
         sequence = next_number(series(unit, kind), year)
         number = format_number(unit, kind, year, sequence)
+    else:
+        # Internal forms and records carry no 字号: the file knows them by the case and a running count.
+        unit, year, version = subject.jurisdiction, today.year, 1
+        sequence = next_number(f"record:{subject.pk}:{kind}", 0)
+        number = record_reference(subject, kind, sequence)
 
-    content_of = record if record is not None else subject
-    context = build_context(kind, content_of, unit=unit, number=number, issued_on=today, version=version)
+    context = build_context(kind, record if record is not None else subject, unit=unit, number=number,
+                            issued_on=today, version=version, discussion=discussion)  # fmt: skip
     html = pdf.render_html(TEMPLATES[kind], context)
     data = pdf.html_to_pdf(html)
 
@@ -221,7 +390,7 @@ def _issue(*, kind, by, case, action, reason, stored, record=None) -> Document:
     document = Document(
         kind=kind, issuing_unit=unit, jurisdiction=subject.jurisdiction, number=number, year=year,
         sequence=sequence, version=version, supersedes=current, sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data), html=html, issued_at=now, issued_by=by, reason=reason, **parent,
+        size=len(data), html=html, issued_at=now, issued_by=by, reason=reason, discussion=discussion, **parent,
     )  # fmt: skip
     document.file.save(f"{kind}-{unit.code}-{year}-{sequence:05d}-v{version}.pdf", ContentFile(data), save=False)
     stored.append(document.file.name)
@@ -231,6 +400,8 @@ def _issue(*, kind, by, case, action, reason, stored, record=None) -> Document:
     document.save()
 
     payload = {"kind": kind, "number": number, "version": version, "sha256": document.sha256}
+    if discussion is not None:
+        payload["discussion"] = discussion.pk
     event_case = parent.get("case")
     if event_case is not None:
         CaseEvent.objects.create(
@@ -249,20 +420,22 @@ def _issue(*, kind, by, case, action, reason, stored, record=None) -> Document:
 
 
 def document_draft_html(
-    *, kind: str, case: Case | None = None, action: AgreementAction | None = None, record=None
+    *, kind: str, case: Case | None = None, action: AgreementAction | None = None, discussion=None, record=None
 ) -> str:
     """The print preview of a document not yet issued: today's content, a blank number and a 样稿 mark."""
     subject = case if case is not None else action
     if (
-        kind not in K.values
+        kind not in TEMPLATES
         or (kind == K.AGREEMENT_NOTICE) != (action is not None)
         or (kind in RECORD_KINDS) != (record is not None)
     ):
         raise ValidationError({"kind": _("This document is not issued for this record.")})
     unit = subject.jurisdiction
     today = timezone.localdate()
-    number = format_number(unit, kind, today.year, None)
-    context = build_context(kind, record or subject, unit=unit, number=number, issued_on=today, draft=True)
+    number = format_number(unit, kind, today.year, None) if kind in KIND_WORDS else ""
+    discussion = discussion_for(kind, case, discussion)
+    context = build_context(kind, record or subject, unit=unit, number=number, issued_on=today, draft=True,
+                            discussion=discussion)  # fmt: skip
     return pdf.render_html(TEMPLATES[kind], context)
 
 

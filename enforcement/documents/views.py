@@ -49,18 +49,24 @@ def document_panel(subject, user) -> dict:
     labels = dict(DocumentKind.choices)
     decision = DECISION_FOR_OUTCOME.get(subject.outcome) if is_case else None
     route = "enforcement:case-document" if is_case else "enforcement:agreementaction-document"
+    choices = []
+    for kind in issuable:
+        draft_url = reverse(f"{route}-draft", args=[subject.pk, kind])
+        if kind == DocumentKind.COLLECTIVE_DISCUSSION_RECORD:
+            # One record per discussion: a button for each, re-issued only for the discussion it records.
+            recorded = {d.discussion_id for d in documents if d.kind == kind and not d.is_superseded}
+            for discussion in subject.discussions.order_by("held_on", "pk"):
+                choices.append({
+                    "kind": kind, "label": f"{labels[kind]}（{discussion.held_on:%Y-%m-%d}）",
+                    "reissue": discussion.pk in recorded, "discussion": discussion.pk,
+                    "draft_url": f"{draft_url}?discussion={discussion.pk}",
+                })  # fmt: skip
+            continue
+        choices.append({"kind": kind, "label": labels[kind], "reissue": kind in current, "draft_url": draft_url})
     return {
         "documents": documents,
         "document_issue_url": reverse(f"{route}-issue", args=[subject.pk]),
-        "document_choices": [
-            {
-                "kind": kind,
-                "label": labels[kind],
-                "reissue": kind in current,
-                "draft_url": reverse(f"{route}-draft", args=[subject.pk, kind]),
-            }
-            for kind in issuable
-        ],
+        "document_choices": choices,
         # The decision is never issued automatically by ``decide``: the page asks for it prominently.
         "decision_prompt": {"kind": decision, "label": labels[decision]}
         if decision in issuable and decision not in current
@@ -129,7 +135,9 @@ class DocumentDraftView(SubjectMixin, View):
             raise Http404(_("Not found."))
         subject = self.get_subject()
         try:
-            html = document_services.document_draft_html(kind=kind, **{self.service_arg: subject})
+            html = document_services.document_draft_html(
+                kind=kind, discussion=self.request.GET.get("discussion") or None, **{self.service_arg: subject}
+            )
         except ValidationError:
             raise Http404(_("Not found.")) from None
         return preview_response(html)
@@ -158,8 +166,9 @@ class DocumentIssueView(SubjectMixin, View):
         arg = {"case": subject} if self.model is Case else {"action": subject}
         try:
             document = document_services.document_issue(
-                kind=kind, by=request.user, reason=request.POST.get("reason", ""), **arg
-            )
+                kind=kind, by=request.user, reason=request.POST.get("reason", ""),
+                discussion=request.POST.get("discussion") or None, **arg,
+            )  # fmt: skip
         except (InvalidState, ValidationError) as exc:
             messages.error(request, error_message(exc))
         except ImproperlyConfigured as exc:  # the server lacks the PDF libraries or the font (README)
