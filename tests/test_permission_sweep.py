@@ -187,6 +187,10 @@ def _objects(org, cast):
         "casedocument": {
             branch: SimpleNamespace(pk=case.pk, doc=DocumentFactory(case=case).pk) for branch, case in cases.items()
         },
+        # The case file (issue 15): an evidence item with its file under each case.
+        "caseevidence": {
+            branch: SimpleNamespace(pk=case.pk, evidence=_evidence(case, cast)) for branch, case in cases.items()
+        },
         "actiondocument": {
             branch: SimpleNamespace(
                 pk=m.pk, doc=DocumentFactory(case=None, agreement_action=m, kind="agreement_notice").pk
@@ -208,6 +212,12 @@ def _objects(org, cast):
         # The recovery ledger (issue 17): an amount owed by each branch's institution.
         "recoveryentry": {"B01": _obligation(b01), "B02": _obligation(b02)},
     }
+
+
+def _evidence(case, cast) -> int:
+    from tests.enforcement.casefile_helpers import add_evidence
+
+    return add_evidence(case, cast.b01_officer).pk
 
 
 def _obligation(institution):
@@ -308,6 +318,8 @@ def _url(name, params, obj):
             kwargs["action"] = "approve_filing"
         elif param == "doc":
             kwargs["doc"] = getattr(obj, "doc", obj.pk)  # a document under its record (issue 4)
+        elif param == "evidence":
+            kwargs["evidence"] = obj.evidence  # an evidence item under its case (issue 15)
         elif param == "kind":
             # Print previews of documents not issued yet (issue 4).
             kwargs["kind"] = "agreement_notice" if "agreementaction" in name else "filing_form"
@@ -347,7 +359,7 @@ def _target(objects, model, branch):
     if model is None:
         return None
     if branch == MISSING:
-        return SimpleNamespace(pk=987654, doc=987654)
+        return SimpleNamespace(pk=987654, doc=987654, evidence=987654)
     return objects[model][branch]
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases.models import Case, CaseEvent, CaseState
-from enforcement.cases.services import InvalidState
+from enforcement.cases.services import InvalidState, ensure_writable
 from enforcement.documents.content import (
     CASE_KINDS,
     DECISION_KINDS,
@@ -68,10 +68,13 @@ def _may_issue(user: User, subject) -> bool:
 def _check_state(kind: str, subject, current_kinds: set[str] | None = None) -> None:
     """``current_kinds``: the kinds with a version in force, when the caller has them (else they are read)."""
     if kind == K.AGREEMENT_NOTICE:
+        if subject.case_id:
+            ensure_writable(subject.case)  # a notice of an archived case's measure would change its file
         if subject.state not in (AgreementAction.State.APPROVED, AgreementAction.State.APPLIED):
             raise InvalidState(_("An agreement notice is issued once the measure is approved."))
         return
     case: Case = subject
+    ensure_writable(case)  # an archived case's file is frozen (409)
     if kind == K.PRIOR_NOTICE and case.state not in (S.NOTIFYING, S.NOTIFIED):
         raise InvalidState(_("The prior notice is issued while the case awaits or is in its statement window."))
     if kind == K.FILING_FORM and case.filed_on is None:
