@@ -80,14 +80,14 @@ def build_case():
 
     from enforcement.documents.models import DocumentKind
     from tests.enforcement.casefile_helpers import add_evidence
-    from tests.factories import CaseFactory, DocumentFactory, UserFactory
+    from tests.factories import CaseFactory, DocumentFactory, InstitutionFactory, OrgUnitFactory, UserFactory
 
     base = two_page_pdf()
     from pypdf import PdfReader
 
     assert len(PdfReader(io.BytesIO(base)).pages) == PAGES_EACH, "the sample document should take two pages"
     officer = UserFactory(username="bench_officer")
-    case = CaseFactory()
+    case = CaseFactory(institution=InstitutionFactory(jurisdiction=OrgUnitFactory(code="BENCH", name="东湖分局")))
     kinds = [k for k in DocumentKind.values if k != "agreement_notice"]
     import hashlib
 

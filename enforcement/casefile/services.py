@@ -68,12 +68,19 @@ class Row:
         return str(self.first) if self.first == self.last else f"{self.first}–{self.last}"
 
 
-def file_context(case: Case, items: list[FileItem]) -> dict:
-    """What cover, catalogue and 备考表 show."""
+def catalogue_rows(items: list[FileItem]) -> list[Row]:
+    """The lines of 卷内目录: each item with its page range (the items' pages numbered from 1)."""
     rows, page = [], 1
     for item in items:
         rows.append(Row(item, page, page + item.pages - 1))
         page += item.pages
+    return rows
+
+
+def file_context(case: Case, items: list[FileItem]) -> dict:
+    """What cover, catalogue and 备考表 show."""
+    rows = catalogue_rows(items)
+    page = rows[-1].last + 1 if rows else 1
     archive_event = case.events.filter(action="archive").select_related("actor").order_by("-at", "-pk").first()
     lead = case.assignments.filter(is_lead=True).select_related("user").first() or case.assignments.first()
     documents = sum(1 for item in items if item.is_document)

@@ -37,14 +37,11 @@ class CaseFilePageView(CaseFileMixin, DetailView):
 
 def file_context(case: Case, user) -> dict:
     items = selectors.file_items(case)
-    rows, page = [], 1
-    for item in items:
-        rows.append(services.Row(item, page, page + item.pages - 1))
-        page += item.pages
+    rows = services.catalogue_rows(items)
     actions = {a.name for a in available_actions(case, user)}
     return {
         "rows": rows,
-        "pages": page - 1,
+        "pages": rows[-1].last if rows else 0,
         "missing": selectors.missing_items(case, items),
         "manifest_sha256": case.manifest_sha256 or selectors.manifest_sha256(case, items),
         "is_archived": case.state == CaseState.ARCHIVED,
