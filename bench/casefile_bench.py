@@ -87,7 +87,11 @@ def build_case():
 
     assert len(PdfReader(io.BytesIO(base)).pages) == PAGES_EACH, "the sample document should take two pages"
     officer = UserFactory(username="bench_officer")
-    case = CaseFactory(institution=InstitutionFactory(jurisdiction=OrgUnitFactory(code="BENCH", name="东湖分局")))
+    from supervision.org.models import OrgUnit
+
+    city = OrgUnit.objects.filter(parent__isnull=True).first() or OrgUnitFactory(code="CITY", kind="city")
+    branch = OrgUnitFactory(code="BENCH", name="东湖分局", parent=city)
+    case = CaseFactory(institution=InstitutionFactory(jurisdiction=branch))
     kinds = [k for k in DocumentKind.values if k != "agreement_notice"]
     import hashlib
 

@@ -141,23 +141,27 @@ class FileItem:
         """Pages the item takes in the bound file: a PDF's page count, one page for anything else (and for a
         PDF that cannot be read, which the bound file shows as a page naming it)."""
         if self._pages is None:
-            count = pdf_pages(self.read()) if self.has_file and self.is_pdf else 0
+            self.reader = pdf_reader(self.read()) if self.has_file and self.is_pdf else None
+            count = len(self.reader.pages) if self.reader is not None else 0
             self.bound_as_pdf = count > 0
             self._pages = count or 1
         return self._pages
 
     bound_as_pdf: bool = False  # set by ``pages``: its own pages go into the bound file
+    reader: object = None  # set by ``pages``: the parsed PDF (pypdf), reused when binding the file
 
 
-def pdf_pages(data: bytes) -> int:
-    """The page count of a PDF; 0 when it cannot be read."""
+def pdf_reader(data: bytes):
+    """The parsed PDF with its pages read, or None when it cannot be read."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        return len(PdfReader(io.BytesIO(data)).pages)
+        reader = PdfReader(io.BytesIO(data))
+        len(reader.pages)
+        return reader
     except (PyPdfError, ValueError, KeyError, TypeError, OSError):
-        return 0
+        return None
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')

@@ -47,7 +47,8 @@ def file_zip(case: Case, items: list[FileItem] | None = None) -> bytes:
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    # Stored, not deflated: PDFs and images are compressed already (deflating them again only costs time).
+    info.compress_type = zipfile.ZIP_DEFLATED if name.endswith((".json", ".txt")) else zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
     archive.writestr(info, data)
 
@@ -135,8 +136,7 @@ def file_pdf(case: Case, items: list[FileItem] | None = None) -> tuple[bytes, in
     extra_page = front
     for item in items:
         if item.bound_as_pdf:
-            reader = PdfReader(io.BytesIO(item.read()))
-            for page in reader.pages:
+            for page in item.reader.pages:
                 writer.add_page(page)
         else:
             writer.add_page(laid_out.pages[extra_page])
