@@ -82,6 +82,7 @@ bench: install ## Benchmarks on PostgreSQL with the bench data (not tests); figu
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages_bench.py
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/lead_import_bench.py
 	$(PY) bench/pdf_bench.py
+	$(PY) bench/casefile_bench.py
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/screening_bench.py
 	@echo "Load and fault test (restarts PostgreSQL; run by hand): $(PY) bench/load_fault.py --help"
 

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from credit import api as credit_api
 from enforcement.agreement_actions import api as agreement_actions_api
+from enforcement.casefile import urls as casefile_urls
 from enforcement.cases import api as cases_api
 from enforcement.deadlines import urls as deadline_urls
 from enforcement.documents import api as documents_api
@@ -63,5 +64,6 @@ urlpatterns = [
     path("assessments/score/", credit_api.AssessmentScoreView.as_view(), name="assessment-score"),  # issue 7
     path("", include(deadline_urls.api_urlpatterns)),  # deadlines/?from= (issue 14)
     path("", include(evidence_urls.api_urlpatterns)),  # cases/{id}/evidence/ (issue 15)
+    path("", include(casefile_urls.api_urlpatterns)),  # cases/{id}/file/ (issue 15)
     path("", include(router.urls)),
 ]

@@ -51,6 +51,7 @@ urlpatterns = [
     path("rules/", rules_views.PenaltyRuleListView.as_view(), name="penaltyrule-list"),
     path("", include("enforcement.deadlines.urls")),  # 期限计算 (issue 14)
     path("", include("enforcement.evidence.urls")),  # evidence, preservations, sealings (issue 15)
+    path("", include("enforcement.casefile.urls")),  # 卷宗 (issue 15)
     # Whistleblower rewards (issue 6)
     path("rewards/", rewards_views.RewardListView.as_view(), name="reward-list"),
     path("rewards/new/", rewards_views.RewardCreateView.as_view(), name="reward-create"),

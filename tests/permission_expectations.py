@@ -145,6 +145,12 @@ ROUTES: dict[str, Route] = {
     "enforcement:case-document-draft": r(STAFF, obj="case"),  # <kind> is filing_form
     "enforcement:case-document-preview": r(STAFF, obj="casedocument"),
     "enforcement:case-document-download": r(STAFF, obj="casedocument"),
+    # The case file (issue 15): whoever sees the case reads its file; verification is a POST (GET 405).
+    "enforcement:case-file": r(STAFF, obj="case"),
+    "enforcement:case-file-pdf": r(STAFF, obj="case"),
+    "enforcement:case-file-zip": r(STAFF, obj="case"),
+    "enforcement:case-file-verify": r(STAFF, obj="case", ok=405, post=p(ok=200)),
+    "enforcement:case-file-evidence": r(STAFF, obj="caseevidence"),
     "enforcement:agreementaction-document-issue": r(
         OFFICERS | CHIEFS | FUND_OFFICERS, obj="agreementaction", ok=405, post=p(ok=302)
     ),
@@ -387,6 +393,11 @@ ROUTES: dict[str, Route] = {
     # ("filing", 409) before its input; officers are not assigned to the sweep's cases (403).
     "case-evidence-list": r(STAFF, api=True, obj="case", post=p(OFFICERS | CHIEFS, ok=409, ok_for=UNASSIGNED)),
     "case-evidence-file": r(STAFF, api=True, obj="caseevidence"),
+    # The case file (issue 15).
+    "case-file": r(STAFF, api=True, obj="case"),
+    "case-file-pdf": r(STAFF, api=True, obj="case"),
+    "case-file-zip": r(STAFF, api=True, obj="case"),
+    "case-file-evidence": r(STAFF, api=True, obj="caseevidence"),
 }
 
 # Route-name prefixes covered by a rule instead of one entry each.
@@ -444,7 +455,7 @@ CASE_ACTIONS: dict[str, frozenset] = {
         "close": CHIEFS,
         "transfer": CHIEFS | DIRECTOR,
         "terminate": CHIEFS,
-        "archive": OFFICERS,
+        "archive": CHIEFS,
         "revoke_decision": DIRECTOR,
         "extend": CHIEFS,
         "supervise": DIRECTOR,

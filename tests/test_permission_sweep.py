@@ -187,6 +187,7 @@ def _objects(org, cast):
         "casedocument": {
             branch: SimpleNamespace(pk=case.pk, doc=DocumentFactory(case=case).pk) for branch, case in cases.items()
         },
+        # The case file (issue 15): an evidence item with its file under each case.
         "actiondocument": {
             branch: SimpleNamespace(
                 pk=m.pk, doc=DocumentFactory(case=None, agreement_action=m, kind="agreement_notice").pk
@@ -246,7 +247,7 @@ def _evidence_objects(cases) -> dict:
         preservation = Preservation.objects.create(case=case, requested_by=someone, **record)
         sealing = Sealing.objects.create(case=case, sealed_on="2026-03-01", sealed_by=someone, **record)
         for name, obj in (("caseevidence", evidence), ("casepreservation", preservation), ("casesealing", sealing)):
-            objects[name][branch] = SimpleNamespace(pk=case.pk, doc=obj.pk)
+            objects[name][branch] = SimpleNamespace(pk=case.pk, doc=obj.pk, evidence=obj.pk)
     return objects
 
 
@@ -347,6 +348,8 @@ def _url(name, params, obj):
             kwargs["doc"] = getattr(obj, "doc", obj.pk)  # a document under its record (issue 4)
         elif param == "record_kind":
             kwargs["record_kind"] = "inquiry_record"  # a new investigation record (issue 15)
+        elif param == "evidence":
+            kwargs["evidence"] = obj.evidence  # an evidence item under its case (issue 15)
         elif param == "kind":
             # Print previews of documents not issued yet (issue 4).
             kwargs["kind"] = "agreement_notice" if "agreementaction" in name else "filing_form"
@@ -386,7 +389,7 @@ def _target(objects, model, branch):
     if model is None:
         return None
     if branch == MISSING:
-        return SimpleNamespace(pk=987654, doc=987654)
+        return SimpleNamespace(pk=987654, doc=987654, evidence=987654)
     return objects[model][branch]
 
 

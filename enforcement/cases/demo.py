@@ -16,6 +16,8 @@ from enforcement.agreement_actions.services import (
     agreement_action_approve,
     agreement_action_propose,
 )
+from enforcement.casefile import selectors as casefile
+from enforcement.casefile.demo import file_catch_up
 from enforcement.cases import gates
 from enforcement.cases.models import Case
 from enforcement.cases.services import case_act, case_open
@@ -107,7 +109,12 @@ def walk_case(case: Case, steps: list[str], people: dict, variant: str, today: d
     # Dates count back from today so every clock is consistent; "overdue" variants start earlier.
     start = today - timedelta(days=140 if variant in ("overdue", "late") else 75)
     officer1, officer2, chief = people["officer1"], people["officer2"], people["chief"]
+    filed = "close" in steps  # a case walked to its closing builds its case file on the way (issue 15)
     for step in steps:
+        if filed:
+            file_catch_up(case, chief=chief, officer=officer1, on=start + timedelta(days=10))
+        if step == "close" and casefile.missing_items(case):
+            break  # the file cannot be completed here (no PDF font on this machine): the case stays executing
         if step == "reject_filing":
             case = case_act(case=case, action=step, by=chief, comment="线索核查不实，不予立案")
         elif step == "approve_filing":
@@ -160,7 +167,7 @@ def walk_case(case: Case, steps: list[str], people: dict, variant: str, today: d
         elif step == "close":
             case = case_act(case=case, action=step, by=chief, data={"basis": "settled"}, comment="处罚决定已执行完毕")
         elif step == "archive":
-            case = case_act(case=case, action=step, by=officer1, comment="一案一卷归档")
+            case = case_act(case=case, action=step, by=chief, comment="一案一卷归档，卷内文书、证据齐全")
         elif step == "transfer":
             case = case_act(case=case, action=step, by=chief, comment="涉嫌违反卫生健康管理规定，移送卫生健康部门",
                             data={"transfer_to": "江川市卫生健康委员会", "receipt": "移送回执〔2026〕3号"})  # fmt: skip

@@ -124,6 +124,10 @@ class Case(ScopedModel):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     close_reason = models.CharField(_("closing basis"), max_length=200, blank=True)
     transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
+    # Archiving (归档, issue 15): when, and the SHA-256 of the case file's manifest.json at that moment; the
+    # file is verified against it (``manage.py verify_case_file``).
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    manifest_sha256 = models.CharField(_("SHA-256 of the case file's manifest"), max_length=64, blank=True)
 
     # Decided amounts (copied from the approved report when decided).
     fine_amount = Money(_("fine"), default=Decimal("0"))

@@ -125,7 +125,10 @@ ACTIONS: dict[str, Action] = {
            changes_state=False, style="outline-secondary"),
         _a("terminate", _("Terminate the case"), OPEN_STATES - {S.DECIDED, S.EXECUTING}, S.TERMINATED, {CHIEF},
            comment_required=True, style="outline-danger"),
-        _a("archive", _("Archive"), {S.CLOSED}, S.ARCHIVED, {OFFICER}, assigned_only=True),
+        # 归档 (issue 15): the head checks the file is complete; the manifest's SHA-256 is recorded and the case,
+        # its evidence and documents are read-only from then on.
+        _a("archive", _("Archive"), {S.CLOSED}, S.ARCHIVED, {CHIEF},
+           help=_("Needs a complete case file; records the SHA-256 of its manifest and freezes the case.")),
         # A decision set aside by reconsideration, a court or the bureau itself (撤销): the case ends and what
         # followed from the decision (credit points, public disclosure) is reversed, never deleted.
         _a("revoke_decision", _("Revoke the decision"), {S.DECIDED, S.EXECUTING, S.CLOSED}, S.TERMINATED, {DIRECTOR},

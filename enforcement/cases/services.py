@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from enforcement.casefile import selectors as casefile
 from enforcement.cases import clocks, gates, penalties
 from enforcement.cases.models import (
     Case,
@@ -44,7 +45,7 @@ CASE_FIELDS_AUDITED = [
     "violation_on", "limitation_extended", "notice_served_on", "hearing_request_due", "hearing_requested_on",
     "hearing_notice_on", "hearing_held_on", "hearing_chair", "decided_on", "service_due", "served_on",
     "payment_due", "closed_on", "close_reason", "transferred_to", "outcome", "fine_amount", "return_amount",
-    "confiscation_amount", "city_deadline",
+    "confiscation_amount", "city_deadline", "archived_at", "manifest_sha256",
 ]  # fmt: skip
 
 
@@ -519,6 +520,7 @@ def _close(case, by, comment, data):
         raise ValidationError({"basis": message % {"left": left}})
     if basis in ("court_enforcement", "write_off") and not comment:
         raise ValidationError({"comment": _("Give the reason and reference.")})
+    _check_file(case)
     case.closed_on = timezone.localdate()
     label = audit.official_text(CLOSE_BASES[basis])
     case.close_reason = label if not comment else f"{label}：{comment}"
@@ -545,8 +547,19 @@ def _terminate(case, by, comment, data):
     return None, {}
 
 
+def _check_file(case: Case, items=None) -> None:
+    """The case file holds what the case's procedure path requires (before closing and archiving)."""
+    missing = casefile.missing_items(case, items)
+    if missing:
+        raise ValidationError({"file": missing})
+
+
 def _archive(case, by, comment, data):
-    return None, {}
+    items = casefile.file_items(case)
+    _check_file(case, items)
+    case.archived_at = timezone.now()
+    case.manifest_sha256 = casefile.manifest_sha256(case, items)
+    return None, {"manifest_sha256": case.manifest_sha256, "items": len(items)}
 
 
 def _revoke_decision(case, by, comment, data):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases import clocks, gates
 from enforcement.cases.models import Case, CaseEvent, CaseState, Discussion, ProposedPenalty
-from enforcement.cases.services import InvalidState
+from enforcement.cases.services import InvalidState, ensure_writable
 from enforcement.documents.content import (
     CASE_KINDS,
     DECISION_KINDS,
@@ -236,9 +236,12 @@ assert set(ISSUE_RULES) == CASE_KINDS, "every case document kind has its issuing
 def _check_state(kind: str, subject, current_kinds: set[str] | None = None, discussion=None) -> None:
     """``current_kinds``: the kinds with a version in force, when the caller has them (else they are read)."""
     if kind == K.AGREEMENT_NOTICE:
+        if subject.case_id:
+            ensure_writable(subject.case)  # a notice of an archived case's measure would change its file
         if subject.state not in (AgreementAction.State.APPROVED, AgreementAction.State.APPLIED):
             raise InvalidState(_("An agreement notice is issued once the measure is approved."))
         return
+    ensure_writable(subject)  # an archived case's file is frozen (409)
     ISSUE_RULES[kind].check(Asked(subject, current_kinds, discussion))
 
 

@@ -34,6 +34,13 @@ def balance(obligation: RecoveryEntry) -> Decimal:
     return obligation.amount - settled
 
 
+def _ensure_writable(case) -> None:
+    # Imported here: enforcement.cases.services imports this module.
+    from enforcement.cases.services import ensure_writable
+
+    ensure_writable(case)
+
+
 def _write(entry: RecoveryEntry, by) -> RecoveryEntry:
     entry.full_clean()
     entry.save()
@@ -48,6 +55,8 @@ def recovery_obligation_record(
     lead=None, jurisdiction=None, party_name: str = "", reference: str = "", note: str = "",
 ) -> RecoveryEntry:  # fmt: skip
     """Record money owed to the fund (or the treasury) and the record it comes from."""
+    if case is not None:
+        _ensure_writable(case)
     amount = Decimal(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("Give a positive amount.")})
@@ -71,6 +80,8 @@ def recovery_settle(
 ) -> RecoveryEntry:
     """Reduce an obligation by a payment, an offset against the institution's settlement, or a cancellation."""
     obligation = RecoveryEntry.objects.select_for_update().get(pk=obligation.pk)
+    if obligation.case_id:
+        _ensure_writable(obligation.case)
     if obligation.entry != E.OBLIGATION or entry == E.OBLIGATION:
         raise ValidationError({"entry": _("Only an obligation is settled, by a payment, an offset or a cancellation.")})
     amount = Decimal(amount)

@@ -17,6 +17,7 @@ from enforcement.cases import gates
 from enforcement.cases.models import Case
 from enforcement.cases.services import case_act, case_open
 from enforcement.rules.models import PenaltyRule
+from tests.enforcement.casefile_helpers import complete_file
 from tests.factories import UserFactory
 
 D = Decimal
@@ -92,6 +93,7 @@ class CaseDriver:
         self.chief, self.legal, self.director = cast.b01_chief, cast.legal, cast.director
         self.dates = Dates()
         self._reports: dict[int, tuple[str, list[dict]]] = {}
+        self.fill_file = True  # before close and archive, add what the case file lacks (tests of it set False)
 
     # --- opening ---------------------------------------------------------------------------------------
 
@@ -191,7 +193,7 @@ class CaseDriver:
         if action == "terminate":
             return {"by": self.chief, "comment": "机构已注销，终止调查", "data": {}}
         if action == "archive":
-            return {"by": self.o1, "comment": "一案一卷归档", "data": {}}
+            return {"by": self.chief, "comment": "一案一卷归档", "data": {}}
         if action == "revoke_decision":
             return {"by": self.director, "comment": "经行政复议撤销原处罚决定", "data": {}}
         if action == "extend":
@@ -246,6 +248,8 @@ class CaseDriver:
     }
 
     def prepare(self, case, action: str) -> None:
+        if action in ("close", "archive") and self.fill_file:
+            complete_file(case, self.o1)  # the file must be complete to close and archive (issue 15)
         if action in self.PREREQUISITES:
             before, state = self.PREREQUISITES[action]
             if not case.police_transfers.filter(state=state).exists():

@@ -1,0 +1,57 @@
+"""Demo case files: a demo case that will be closed issues its documents as the procedure reaches them and gets a
+piece of evidence, so that closing and archiving find its file complete (issue 15)."""
+
+import hashlib
+import io
+from datetime import date
+
+from django.core.files.base import ContentFile
+
+from enforcement.casefile import selectors
+from enforcement.cases.models import Case, CaseState
+from enforcement.documents.models import Document, DocumentKind
+from enforcement.evidence.models import Evidence
+
+K = DocumentKind
+S = CaseState
+
+
+def file_catch_up(case: Case, *, chief, officer, on: date) -> None:
+    """Issue the documents the case has reached and does not have yet (filing form, prior notice, decision,
+    service receipt) and add one piece of evidence; nothing when this machine cannot print (no font)."""
+    from enforcement.documents.services import document_issue
+    from portal import pdf
+
+    if pdf.font_problem() is not None or not case.filed_on:
+        return
+    present = set(Document.objects.filter(case=case, superseded_at__isnull=True).values_list("kind", flat=True))
+    wanted = [K.FILING_FORM]
+    if case.state in (S.NOTIFYING, S.NOTIFIED):
+        wanted.append(K.PRIOR_NOTICE)
+    if case.decided_on:
+        wanted += [K.PENALTY_DECISION if case.outcome == Case.Outcome.PENALTY else K.NO_PENALTY_DECISION,
+                   K.SERVICE_RECEIPT]  # fmt: skip
+    for kind in wanted:
+        if kind not in present and kind in selectors.producible_kinds():
+            document_issue(kind=kind, by=chief, case=case)
+    if not Evidence.objects.filter(case=case).exists():
+        add_evidence(case, officer, on)
+
+
+def add_evidence(case: Case, by, collected_on: date) -> Evidence:
+    """Documentary evidence: the settlement list the investigation rests on (a one-page PDF)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": f"{case.number} 医保结算清单"})
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    evidence = Evidence(
+        case=case, kind=Evidence.Kind.DOCUMENTARY, title="涉案期间医保结算清单", source="医保信息平台导出",
+        collected_on=collected_on, collected_by=by, sha256=hashlib.sha256(data).hexdigest(),
+    )  # fmt: skip
+    evidence.file.save(f"{case.number}-settlements.pdf", ContentFile(data), save=False)
+    evidence.save()
+    return evidence
