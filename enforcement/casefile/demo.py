@@ -16,24 +16,33 @@ K = DocumentKind
 S = CaseState
 
 
-def file_catch_up(case: Case, *, chief, officer, on: date) -> None:
-    """Issue the documents the case has reached and does not have yet (filing form, prior notice, decision,
-    service receipt) and add one piece of evidence; nothing when this machine cannot print (no font)."""
-    from enforcement.documents.services import document_issue
+# The documents a walked demo case issues as the procedure reaches them, in file order; the closing form only
+# when the case is about to close (it states how the decision was executed).
+CATCH_UP = (
+    K.FILING_FORM, K.INVESTIGATION_REPORT, K.LEGAL_REVIEW_OPINION, K.COLLECTIVE_DISCUSSION_RECORD,
+    K.DECISION_APPROVAL_FORM, K.PRIOR_NOTICE, K.PENALTY_DECISION, K.NO_PENALTY_DECISION, K.SERVICE_RECEIPT,
+)  # fmt: skip
+
+
+def file_catch_up(case: Case, *, chief, officer, on: date, closing: bool = False, leave_out=()) -> None:
+    """Issue the documents the case has reached and does not have yet (each only when the issuing table allows
+    it now), and add one piece of evidence if it has none; nothing when this machine cannot print (no font).
+    ``leave_out``: kinds a demo case is meant to lack (an incomplete file)."""
+    from enforcement.documents.services import document_check, document_issue
     from portal import pdf
+    from portal.errors import InvalidState
 
     if pdf.font_problem() is not None or not case.filed_on:
         return
     present = set(Document.objects.filter(case=case, superseded_at__isnull=True).values_list("kind", flat=True))
-    wanted = [K.FILING_FORM]
-    if case.state in (S.NOTIFYING, S.NOTIFIED):
-        wanted.append(K.PRIOR_NOTICE)
-    if case.decided_on:
-        wanted += [K.PENALTY_DECISION if case.outcome == Case.Outcome.PENALTY else K.NO_PENALTY_DECISION,
-                   K.SERVICE_RECEIPT]  # fmt: skip
-    for kind in wanted:
-        if kind not in present and kind in selectors.producible_kinds():
-            document_issue(kind=kind, by=chief, case=case)
+    for kind in CATCH_UP + ((K.CLOSING_FORM,) if closing else ()):
+        if kind in present or kind in leave_out or kind not in selectors.producible_kinds():
+            continue
+        try:
+            document_check(kind=kind, by=chief, case=case)
+        except InvalidState:
+            continue  # not due on this case's path now (no legal review, no discussion, the other outcome…)
+        document_issue(kind=kind, by=chief, case=case)
     if not Evidence.objects.filter(case=case).exists():
         add_evidence(case, officer, on)
 

@@ -43,7 +43,9 @@ SCENARIOS = [
     ("{inst}虚构医药服务项目案", 12, ["FICTITIOUS_SERVICE"], "36000", "deciding", "fraud"),
     ("{inst}过度诊疗案", 13, ["OVER_TREATMENT"], "41000", "decided", ""),
     ("{inst}分解处方案", 10, ["SPLIT_PRESCRIPTION"], "23000", "executing", "late"),
-    ("{inst}套刷生活用品案", 11, ["DAILY_GOODS_SWIPE"], "18600", "closed", ""),
+    # Closed cases are archived with a complete file (issue 15); one executing case, paid in full, has a file
+    # without its service receipt and closing form, and cannot be closed until they are issued.
+    ("{inst}套刷生活用品案", 11, ["DAILY_GOODS_SWIPE"], "18600", "archived", ""),
     ("{inst}为转卖药品提供便利案", 12, ["RESALE_KICKBACK_AID"], "9600", "archived", ""),
     ("{inst}伪造医学文书案", 2, ["FORGED_RECORDS"], "210000", "transferred", ""),
     ("{inst}拒绝检查案", 6, ["REFUSE_INSPECTION"], "0", "terminated", ""),
@@ -52,6 +54,7 @@ SCENARIOS = [
     ("{inst}虚假就医骗取医保基金案", 3, ["FAKE_CARE"], "96000", "executing", "police"),
     ("{inst}超标准收费（中止）案", 7, ["OVER_STANDARD_CHARGE"], "35000", "suspended", ""),
     ("{inst}分解项目收费（不予处罚）案", 8, ["SPLIT_ITEM_CHARGE"], "6800", "executing", "no_penalty"),
+    ("{inst}超量开药（卷宗不全）案", 4, ["EXCESS_PRESCRIBING"], "15800", "executing", "incomplete"),
 ]
 
 # The steps that lead to each state, in order.
@@ -105,14 +108,23 @@ def _penalties(case: Case, variant: str) -> list[dict]:
     ]
 
 
+# An incomplete file (issue 15): the decision was served and paid, but neither the service receipt nor the closing
+# form was issued, so the chief cannot close the case until they are.
+INCOMPLETE_LEAVES_OUT = ("service_receipt", "closing_form")
+
+
 def walk_case(case: Case, steps: list[str], people: dict, variant: str, today: date) -> Case:
     # Dates count back from today so every clock is consistent; "overdue" variants start earlier.
     start = today - timedelta(days=140 if variant in ("overdue", "late") else 75)
     officer1, officer2, chief = people["officer1"], people["officer2"], people["chief"]
-    filed = "close" in steps  # a case walked to its closing builds its case file on the way (issue 15)
+    # A case walked to its closing builds its case file on the way (issue 15); an "incomplete" one lacks two
+    # documents and so cannot be closed.
+    filed = "close" in steps or variant == "incomplete"
+    leave_out = INCOMPLETE_LEAVES_OUT if variant == "incomplete" else ()
     for step in steps:
         if filed:
-            file_catch_up(case, chief=chief, officer=officer1, on=start + timedelta(days=10))
+            file_catch_up(case, chief=chief, officer=officer1, on=start + timedelta(days=10),
+                          closing=step in ("close", "archive"), leave_out=leave_out)  # fmt: skip
         if step == "close" and casefile.missing_items(case):
             break  # the file cannot be completed here (no PDF font on this machine): the case stays executing
         if step == "reject_filing":
@@ -253,6 +265,8 @@ def _seed_branch(branch: OrgUnit, users: dict, today: date) -> int:
         steps = NO_PENALTY_PATH if variant == "no_penalty" else PATHS[state]
         if variant == "police":
             steps = steps + POLICE_STEPS
+        if variant == "incomplete":
+            steps = [*steps, "pay_all"]
         case = walk_case(case, steps, people, variant, today)
         if variant == "fraud" and case.state == "deciding":
             # Fraud needs a collective discussion before the director decides; left in deciding for the director.

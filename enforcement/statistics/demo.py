@@ -97,7 +97,7 @@ def _case(branch, people, institution, lead, base: date, today: date, serial: in
         if day >= today:
             break
         if closing:
-            file_catch_up(case, chief=chief, officer=officer1, on=base + timedelta(days=2))
+            file_catch_up(case, chief=chief, officer=officer1, on=base + timedelta(days=2), closing=action == "close")
         if action == "close" and casefile.missing_items(case):
             break  # no PDF font on this machine: the file cannot be completed, the case stays executing
         if action == "pass_legal_review":
