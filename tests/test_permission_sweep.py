@@ -532,7 +532,7 @@ def test_missing_object_is_404_like_out_of_scope(objects, sweep_request):
     for name, route in ROUTES.items():
         if not route.obj:
             continue
-        url = _url(name, all_routes()[name] - {"format"}, SimpleNamespace(pk=987654))
+        url = _url(name, all_routes()[name] - {"format"}, SimpleNamespace(pk=987654, doc=987654, evidence=987654))
         who = next((u for u in ("b01_chief", "director", "enf_officer", "supervisor") if u in route.roles), "director")
         assert sweep_request("get", url, who).status_code == 404, name
 

@@ -72,7 +72,7 @@ class CaseFileView(CaseFileMixin, APIView):
             "archived_at": case.archived_at,
             "items": items_data,
             "manifest_sha256": case.manifest_sha256 or selectors.manifest_sha256(case, items),
-            "missing": selectors.missing_items(case, items),
+            "missing": selectors.missing_items(case, items, closing=case.state == "executing"),
         }
         return Response(CaseFileSerializer(data).data)
 

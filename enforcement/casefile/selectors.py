@@ -276,7 +276,7 @@ RULES: tuple[Rule, ...] = (
 POLICE_TRANSFERRED = ("approved", "handed_over", "accepted", "returned")
 
 
-def conditions(case: Case) -> set[str]:
+def conditions(case: Case, *, closing: bool = False) -> set[str]:
     """Which conditions of ``RULES`` hold for the case's path."""
     held = set()
     if case.filed_on:
@@ -295,7 +295,8 @@ def conditions(case: Case) -> set[str]:
         held.add("collective_discussion")
     if case.decided_on:
         held.add("decided")
-    if case.state in (CaseState.CLOSED, CaseState.ARCHIVED):
+    # The closing approval form (结案审批表) is approved before the case is closed: asked when closing too.
+    if closing or case.state in (CaseState.CLOSED, CaseState.ARCHIVED):
         held.add("closed")
     if case.police_transfers.filter(state__in=POLICE_TRANSFERRED).exists():
         held.add("police_transfer")
@@ -308,13 +309,13 @@ def producible_kinds() -> frozenset[str]:
     return frozenset(TEMPLATES)
 
 
-def missing_kinds(case: Case, items: list[FileItem] | None = None) -> list[str]:
+def missing_kinds(case: Case, items: list[FileItem] | None = None, *, closing: bool = False) -> list[str]:
     """The document kinds (and ``EVIDENCE``) the file lacks for the case's procedure path, in rule order."""
     items = file_items(case) if items is None else items
     present = {item.source.kind for item in items if item.is_document}
     has_evidence = any(not item.is_document for item in items)
     producible = producible_kinds()
-    held = conditions(case)
+    held = conditions(case, closing=closing)
     missing = []
     for rule in RULES:
         if rule.condition not in held or rule.needs in missing:
@@ -327,10 +328,10 @@ def missing_kinds(case: Case, items: list[FileItem] | None = None) -> list[str]:
     return missing
 
 
-def missing_items(case: Case, items: list[FileItem] | None = None) -> list[str]:
+def missing_items(case: Case, items: list[FileItem] | None = None, *, closing: bool = False) -> list[str]:
     """What the file lacks for the case's procedure path, in plain words (缺少听证笔录, 缺少证据材料); empty when
     complete. Asked before ``close`` and ``archive``, and shown on the file's page."""
     return [
         _("Missing: %(item)s") % {"item": _("evidence material") if need == EVIDENCE else document_name(need)}
-        for need in missing_kinds(case, items)
+        for need in missing_kinds(case, items, closing=closing)
     ]

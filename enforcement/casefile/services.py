@@ -102,7 +102,7 @@ def file_context(case: Case, items: list[FileItem]) -> dict:
         "evidence": len(items) - documents,
         "rows": rows,
         "extras": [_extra(item) for item in items if not item.bound_as_pdf],
-        "missing": missing_items(case, items),
+        "missing": missing_items(case, items, closing=case.state == "executing"),
         "filed_by": lead.user.get_full_name() or lead.user.username if lead else "",
         "checked_by": (archive_event.actor.get_full_name() or archive_event.actor.username)
         if archive_event and archive_event.actor

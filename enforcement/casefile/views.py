@@ -42,7 +42,7 @@ def file_context(case: Case, user) -> dict:
     return {
         "rows": rows,
         "pages": rows[-1].last if rows else 0,
-        "missing": selectors.missing_items(case, items),
+        "missing": selectors.missing_items(case, items, closing=case.state == "executing"),
         "manifest_sha256": case.manifest_sha256 or selectors.manifest_sha256(case, items),
         "is_archived": case.state == CaseState.ARCHIVED,
         "can_archive": "archive" in actions,

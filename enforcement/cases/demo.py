@@ -125,7 +125,7 @@ def walk_case(case: Case, steps: list[str], people: dict, variant: str, today: d
         if filed:
             file_catch_up(case, chief=chief, officer=officer1, on=start + timedelta(days=10),
                           closing=step in ("close", "archive"), leave_out=leave_out)  # fmt: skip
-        if step == "close" and casefile.missing_items(case):
+        if step == "close" and casefile.missing_items(case, closing=True):
             break  # the file cannot be completed here (no PDF font on this machine): the case stays executing
         if step == "reject_filing":
             case = case_act(case=case, action=step, by=chief, comment="线索核查不实，不予立案")

@@ -520,7 +520,7 @@ def _close(case, by, comment, data):
         raise ValidationError({"basis": message % {"left": left}})
     if basis in ("court_enforcement", "write_off") and not comment:
         raise ValidationError({"comment": _("Give the reason and reference.")})
-    _check_file(case)
+    _check_file(case, closing=True)
     case.closed_on = timezone.localdate()
     label = audit.official_text(CLOSE_BASES[basis])
     case.close_reason = label if not comment else f"{label}：{comment}"
@@ -547,9 +547,10 @@ def _terminate(case, by, comment, data):
     return None, {}
 
 
-def _check_file(case: Case, items=None) -> None:
-    """The case file holds what the case's procedure path requires (before closing and archiving)."""
-    missing = casefile.missing_items(case, items)
+def _check_file(case: Case, items=None, *, closing: bool = False) -> None:
+    """The case file holds what the case's procedure path requires (before closing and archiving; closing asks
+    for the closing approval form too)."""
+    missing = casefile.missing_items(case, items, closing=closing)
     if missing:
         raise ValidationError({"file": missing})
 

@@ -30,9 +30,12 @@ class _LazyChoices(BaseChoiceIterator):
 
     def __init__(self, field):
         self.field = field
+        self.rows = None
 
     def __iter__(self):
-        return iter(self.field.choices)
+        if self.rows is None:  # read once: the select iterates its choices more than once when rendered
+            self.rows = list(self.field.choices)
+        return iter(self.rows)
 
 
 class JurisdictionFilter(django_filters.ModelChoiceFilter):

@@ -50,9 +50,10 @@ def add_evidence(case, by, *, data: bytes | None = None, name: str = "evidence.p
 
 
 def complete_file(case, by) -> None:
-    """Add whatever the case's file lacks (documents written directly, one evidence item)."""
+    """Add whatever the case's file lacks to be closed and archived (documents written directly, one evidence
+    item)."""
     case = type(case).objects.get(pk=case.pk)  # as the database has it now
-    for kind in selectors.missing_kinds(case):
+    for kind in selectors.missing_kinds(case, closing=True):
         if kind == selectors.EVIDENCE:
             add_evidence(case, by)
         else:

@@ -79,8 +79,8 @@ def test_items_follow_the_order_of_a_bound_file(driver, api_for, cast):
     assert all(set(item) == {"seq", "kind", "title", "number", "date", "pages", "sha256", "url"} for item in items)
     assert [item["seq"] for item in items] == list(range(1, 12))
     assert [item["kind"] for item in items] == [
-        "立案审批表", "询问笔录", "视听资料", "书证", "调查终结报告", "法制审核意见书", "行政处罚事先告知书",
-        "听证笔录", "行政处罚决定书", "送达回证", "结案审批表",
+        "立案审批表", "询问笔录", "视听资料", "书证", "案件调查终结报告", "重大执法决定法制审核意见书",
+        "行政处罚事先告知书", "听证笔录", "行政处罚决定书", "送达回证", "结案审批表",
     ]  # fmt: skip
     assert [item["pages"] for item in items] == [1, 1, 1, 1, 1, 1, 2, 1, 3, 1, 1]
     decision = items[8]
@@ -175,7 +175,7 @@ def test_hearing_path_lists_the_missing_hearing_record(driver, all_kinds):
         missing = selectors.missing_items(case)
     assert "缺少听证笔录" in missing
     assert "缺少听证通知书" not in missing and "缺少听证报告" not in missing
-    assert {"缺少立案审批表", "缺少证据材料", "缺少法制审核意见书"} <= set(missing)
+    assert {"缺少立案审批表", "缺少证据材料", "缺少重大执法决定法制审核意见书"} <= set(missing)
 
 
 @pytest.mark.parametrize(
@@ -249,17 +249,22 @@ def test_archive_by_the_chief_records_the_manifest(driver, api_for, cast):
     assert body["manifest_sha256"] == case.manifest_sha256 and body["archived_at"]
 
 
-def test_archive_is_refused_while_the_file_is_incomplete(driver, api_for, cast, all_kinds):
+def test_closing_needs_the_closing_approval_form(driver, api_for, cast, all_kinds):
+    """The 结案审批表 approves the closing: asked before ``close``, then the file is complete for archiving."""
     driver.fill_file = False
     case = driver.pay_all(driver.case_in("executing"))
-    complete_file(case, driver.o1)
-    case = driver.act(case, "close")
-    # Once closed the closing form is required as well.
-    response = api_for(cast.b01_chief).post(f"{API}{case.pk}/actions/", {"action": "archive"}, format="json")
-    assert response.status_code == 400, response.json()
+    for kind in selectors.missing_kinds(case):
+        if kind == selectors.EVIDENCE:
+            add_evidence(case, driver.o1)
+        else:
+            add_document(case, kind, by=driver.o1)
+    chief = api_for(cast.b01_chief)
+    response = chief.post(f"{API}{case.pk}/actions/", {"action": "close", "basis": "settled"}, format="json")
+    assert response.status_code == 400 and "file" in response.json(), response.json()
     with translation.override("zh-hans"):
-        assert "缺少结案审批表" in selectors.missing_items(case)
+        assert selectors.missing_items(case, closing=True) == ["缺少结案审批表"]
     add_document(case, K.CLOSING_FORM, by=driver.o1)
+    case = driver.act(case, "close")
     assert driver.act(case, "archive").state == "archived"
 
 

@@ -24,6 +24,12 @@ def _english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def own_media_root(settings, tmp_path):
+    """Each test its own media folder: another worker's imports must not show up in the comparisons."""
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
 def _stored_imports() -> list[Path]:
     root = Path(settings.MEDIA_ROOT) / "imports"
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []

@@ -332,13 +332,15 @@ def test_supervisor_portal_query_count_does_not_grow(appointed, b01_institution,
     assert len(one) == len(fifty)
 
 
-def test_the_register_is_offered_by_branch_without_a_query_per_institution(
-    b01_institution, b02_institution, django_assert_num_queries
-):
+def test_the_register_is_searched_not_listed_in_the_report_form(b01_institution, django_assert_num_queries):
+    """10,000 institutions at bench scale: the form holds only the chosen one and asks the public register search
+    (issue 16); rendering it unbound reads nothing."""
+    from django.urls import reverse
+
     from supervision.reports.forms import PublicReportForm
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         html = str(PublicReportForm()["institution"])
-    assert f'<optgroup label="{b01_institution.jurisdiction.name}">' in html
-    assert f'<optgroup label="{b02_institution.jurisdiction.name}">' in html
-    assert f'value="{b01_institution.pk}">{b01_institution.name}（{b01_institution.code}）</option>' in html
+    assert f'data-typeahead="{reverse("public:register-lookup")}"' in html and "<optgroup" not in html
+    bound = str(PublicReportForm({"institution": b01_institution.pk})["institution"])
+    assert f'value="{b01_institution.pk}" selected>{b01_institution.name}（{b01_institution.code}）</option>' in bound
