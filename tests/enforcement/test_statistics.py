@@ -23,6 +23,7 @@ from supervision.org.models import OrgUnit, User
 from supervision.register.models import Institution
 from tests.enforcement.statistics_checks import figure_mismatches, listed
 from tests.factories import CaseFactory, LeadFactory
+from tests.quick_print import quick_print
 from tests.shared_db import shared_fixture
 
 YEAR = timezone.localdate().year
@@ -35,7 +36,8 @@ BRANCHES = {"B01", "B02", "B03"}
 @shared_fixture(base=False)
 def statistics_demo():
     # The demo data once for the module (tests/shared_db.py), rolled back at its end.
-    call_command("seed_demo", stdout=StringIO())
+    with quick_print():  # the data, not the print (tests/quick_print.py)
+        call_command("seed_demo", stdout=StringIO())
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from supervision.inspections.models import Inspection, InspectionMember
 from supervision.leads.models import Lead
 from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
 from supervision.register.models import Institution
+from tests.quick_print import quick_print
 from tests.shared_db import shared_fixture
 
 SCALE = 0.002  # 20 institutions, 400 leads, 100 inspections, 60 cases, ~100 users
@@ -28,7 +29,8 @@ SCALE = 0.002  # 20 institutions, 400 leads, 100 inspections, 60 cases, ~100 use
 # tests/conftest.py), which seeds once.
 @shared_fixture(base=False)
 def seeded_bench():
-    call_command("seed_demo", "--bench", "--bench-scale", str(SCALE), stdout=StringIO())
+    with quick_print():  # the data, not the print (tests/quick_print.py)
+        call_command("seed_demo", "--bench", "--bench-scale", str(SCALE), stdout=StringIO())
 
 
 @pytest.fixture

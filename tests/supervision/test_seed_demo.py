@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
 from supervision.register.models import Agreement, AgreementStatusChange, Institution
+from tests.quick_print import quick_print
 from tests.shared_db import shared_fixture
 
 # The contract's table (contract.md §Demo organisation), written out here rather than read from the code.
@@ -54,7 +55,8 @@ CERTIFIED = {name for name, (_unit, role) in ACCOUNTS.items() if role == "office
 # tests/conftest.py), which seeds once.
 @shared_fixture(base=False)
 def seeded_demo():
-    call_command("seed_demo", stdout=StringIO())
+    with quick_print():  # the data, not the print (tests/quick_print.py)
+        call_command("seed_demo", stdout=StringIO())
 
 
 @pytest.fixture
