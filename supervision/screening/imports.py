@@ -110,7 +110,6 @@ def _missing(names, header) -> None:
 def load_raw(con, path: Path, header: list[str], workdir: Path) -> str:
     """Create table ``raw`` (``rn`` = spreadsheet row, then ``header`` as trimmed text) from the file at
     ``path``; return the format read."""
-    import pyarrow as pa
 
     with path.open("rb") as handle:
         magic = handle.read(4)
@@ -148,39 +147,26 @@ def load_raw(con, path: Path, header: list[str], workdir: Path) -> str:
             dst.write(decoder.decode(b"", final=True).encode())
     import csv
 
+    import duckdb
+
     with source.open(encoding="utf-8-sig", newline="") as handle:
         first = next(csv.reader(handle), [])
     names = [_canonical(n) for n in first]
     _missing(names, header)
     unique = [n if n in header and names.index(n) == i else f"_extra{i}" for i, n in enumerate(names)]
-    from pyarrow import csv as pacsv
-
+    # DuckDB's own parallel CSV reader, every column as text; rows keep the file's order, so a row's
+    # spreadsheet number is its rowid + 2 (the header is row 1).
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in unique) + "}"
+    trimmed = ", ".join(f"COALESCE(TRIM({c}), '') AS {c}" for c in header)
     try:
-        reader = pacsv.open_csv(
-            source,
-            read_options=pacsv.ReadOptions(column_names=unique, skip_rows=1, block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=header, column_types={c: pa.string() for c in header}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )  # fmt: skip
-        schema = pa.schema([("rn", pa.int64())] + [(c, pa.string()) for c in header])
-
-        def batches():
-            start = 2
-            for batch in reader:
-                numbers = pa.array(range(start, start + batch.num_rows), pa.int64())
-                start += batch.num_rows
-                yield pa.RecordBatch.from_arrays([numbers, *batch.columns], schema=schema)
-
-        stream = pa.RecordBatchReader.from_batches(schema, batches())
-        con.register("csv_rows", stream)
-        trimmed = ", ".join(f"TRIM({c}) AS {c}" for c in header)
-        con.execute(f"CREATE TABLE raw AS SELECT rn, {trimmed} FROM csv_rows")
-        con.unregister("csv_rows")
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise FileProblem(_("The file is not a readable CSV file: %(error)s") % {"error": str(exc)[:200]}) from exc
+        con.execute(
+            f"CREATE TABLE raw_rows AS SELECT {trimmed} FROM read_csv('{_q(source)}', header = false, skip = 1, "
+            f"delim = ',', quote = '\"', escape = '\"', columns = {columns}, auto_detect = false)"
+        )
+    except duckdb.Error as exc:
+        message = str(exc).split("\n")[0][:200]
+        raise FileProblem(_("The file is not a readable CSV file: %(error)s") % {"error": message}) from exc
+    con.execute(f"CREATE VIEW raw AS SELECT CAST(rowid + 2 AS BIGINT) AS rn, {', '.join(header)} FROM raw_rows")
     return fmt
 
 
