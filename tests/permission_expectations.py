@@ -285,6 +285,8 @@ ROUTES: dict[str, Route] = {
     # Bare POST: a run of every active rule is started (it fails at once without a knowledge base): 302.
     "supervision:screening:run-create": r(SCREEN_RUN, method="post", ok=302),
     "supervision:screening:run-detail": r(SCREEN_VIEW, obj="screeningrun"),
+    # The sweep's runs are done: the page refuses with a message (302 back), the API with 409.
+    "supervision:screening:run-cancel": r(SCREEN_RUN, obj="screeningrun", method="post", ok=302),
     "supervision:screening:run-progress": r(SCREEN_VIEW, obj="screeningrun"),
     "supervision:screening:batch-list": r(SCREEN_VIEW),
     "supervision:screening:batch-create": r(SCREEN_RUN, post=p(ok=200)),  # no file: the form again
@@ -377,6 +379,7 @@ ROUTES: dict[str, Route] = {
     "screening-rule-detail": r(SCREEN_VIEW, api=True, obj="screeningrule"),
     "screening-run-list": r(SCREEN_VIEW, api=True, post=p(SCREEN_RUN, ok=202)),
     "screening-run-detail": r(SCREEN_VIEW, api=True, obj="screeningrun"),
+    "screening-run-cancel": r(SCREEN_VIEW, api=True, obj="screeningrun", ok=405, post=p(SCREEN_RUN, ok=409)),
     "settlementbatch-list": r(SCREEN_VIEW, api=True, post=p(SCREEN_RUN, ok=400)),  # no file
     "settlementbatch-detail": r(SCREEN_VIEW, api=True, obj="settlementbatch"),
     "lead-hits": r(STAFF, api=True, obj="lead"),

@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -12,6 +13,7 @@ from portal.api import DomainPermission
 from supervision.leads.models import Lead
 from supervision.screening import imports, services
 from supervision.screening.models import Hit, Rule, RuleVersion, ScreeningRun, SettlementBatch
+from supervision.screening.transitions import TRANSITIONS
 
 
 class ScreenerPermission(permissions.BasePermission):
@@ -60,14 +62,25 @@ class RuleViewSet(viewsets.ReadOnlyModelViewSet):
 
 class RunSerializer(serializers.ModelSerializer):
     rules = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = ScreeningRun
         fields = ["id", "status", "progress", "engine", "dry_run", "date_from", "date_to", "rules", "hits_by_rule",
-                  "hits_by_institution", "leads_created", "message", "created_at", "finished_at"]  # fmt: skip
+                  "hits_by_institution", "leads_created", "message", "created_at", "finished_at",
+                  "actions"]  # fmt: skip
 
     def get_rules(self, run) -> list[str]:
         return [f"{v.rule.code}@{v.number}" for v in run.rule_versions.select_related("rule").order_by("rule__code")]
+
+    def get_actions(self, run) -> list[str]:
+        """The steps the caller may take now (the transition table; the same answer as the page's buttons)."""
+        request = self.context.get("request")
+        return [t.name for t in TRANSITIONS.available(run, request.user)] if request else []
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class RunRequestSerializer(serializers.Serializer):
@@ -83,10 +96,19 @@ class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RunSerializer
     permission_classes = [permissions.IsAuthenticated, ScreenerPermission]
-    perms = {"create": "supervision.run_screening", "*": "supervision.view_rule"}
+    perms = {"create": "supervision.run_screening", "cancel": "supervision.run_screening", "*": "supervision.view_rule"}
 
     def get_queryset(self):
         return ScreeningRun.objects.order_by("-created_at", "-pk")
+
+    @extend_schema(request=CancelSerializer, responses={200: RunSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None, **kwargs):
+        """Cancel a queued or running run (409 once it is done, failed or cancelled)."""
+        body = CancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = services.run_cancel(run=self.get_object(), by=request.user, reason=body.validated_data["reason"])
+        return Response(RunSerializer(run, context=self.get_serializer_context()).data)
 
     @extend_schema(request=RunRequestSerializer, responses={202: RunSerializer})
     def create(self, request, *args, **kwargs):
@@ -99,7 +121,7 @@ class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                  date_to=data["date_to"], dry_run=data["dry_run"])  # fmt: skip
         screening_run_task.enqueue(run.pk, translation.get_language() or "")
         run.refresh_from_db()
-        return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+        return Response(RunSerializer(run, context=self.get_serializer_context()).data, status=status.HTTP_202_ACCEPTED)
 
 
 class BatchSerializer(serializers.ModelSerializer):

@@ -100,38 +100,81 @@ class Inputs:
     def line_files(self) -> list[str]:
         return line_files(self.data_dir) or [self.empty_lines]
 
+    def months(self, date_from=None, date_to=None) -> dict[str, list[str]]:
+        return self.months_in(self.data_dir, date_from, date_to)
+
+    @staticmethod
+    def months_in(data_dir, date_from=None, date_to=None) -> dict[str, list[str]]:
+        """The line files by month partition (``YYYY-MM``), leaving out months wholly outside the period."""
+        first = date_from.strftime("%Y-%m") if date_from else ""
+        last = date_to.strftime("%Y-%m") if date_to else "9999-99"
+        months: dict[str, list[str]] = {}
+        for path in line_files(data_dir):
+            month = Path(path).parent.name.split("=", 1)[1]
+            if first <= month <= last:
+                months.setdefault(month, []).append(path)
+        return months
+
 
 def _quote(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
 
 class DuckDBEngine:
+    """DuckDB in this process, bounded: ``threads`` (default 2) and ``memory_limit`` (default 1 GB; DuckDB spills
+    beyond it), so a run over 20M lines stays under 2 GB resident.
+
+    Rules whose groups lie within a month (``Template.within_month``) run one month partition at a time; the
+    others over all lines. Either way a rule is one set-based query whose hits come back as Arrow."""
+
     name = "duckdb"
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None):
-        self.threads = threads or int(os.environ.get("SCREENING_DUCKDB_THREADS", "0")) or None
-        self.memory_limit = memory_limit or os.environ.get("SCREENING_DUCKDB_MEMORY", "1500MB")
+        self.threads = threads or int(os.environ.get("SCREENING_DUCKDB_THREADS", "0")) or 2
+        self.memory_limit = memory_limit or os.environ.get("SCREENING_DUCKDB_MEMORY", "1GB")
 
     def connect(self, inputs: Inputs):
         import duckdb
 
-        con = duckdb.connect(config={"memory_limit": self.memory_limit, "temp_directory": str(inputs.workdir)})
-        if self.threads:
-            con.execute(f"SET threads = {int(self.threads)}")
-        files = ", ".join(_quote(p) for p in inputs.line_files())
-        con.execute(f"CREATE VIEW lines AS SELECT * FROM read_parquet([{files}], hive_partitioning = false)")
+        con = duckdb.connect(
+            config={
+                "memory_limit": self.memory_limit,
+                "threads": int(self.threads),
+                "temp_directory": str(inputs.workdir),
+                "preserve_insertion_order": False,
+            }
+        )
+        self.bind_lines(con, inputs.line_files())
         for name, path in inputs.paths.items():
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet({_quote(path)})")
         return con
 
+    @staticmethod
+    def bind_lines(con, files: list[str]) -> None:
+        quoted = ", ".join(_quote(p) for p in files)
+        con.execute(f"CREATE OR REPLACE VIEW lines AS SELECT * FROM read_parquet([{quoted}], hive_partitioning = 0)")
+
     def run(self, inputs: Inputs, specs, date_from=None, date_to=None, progress: Callable | None = None) -> pa.Table:
         con = self.connect(inputs)
         try:
-            parts = []
-            for index, spec in enumerate(specs):
+            monthly = [s for s in specs if rules.TEMPLATES[s.template].within_month]
+            whole = [s for s in specs if not rules.TEMPLATES[s.template].within_month]
+            months = inputs.months(date_from, date_to)
+            steps, done, parts = len(whole) + len(monthly) * len(months), 0, []
+
+            def collect(spec):
+                nonlocal done
                 parts.append(con.sql(rules.rule_sql(spec, date_from, date_to)).to_arrow_table().cast(HIT_SCHEMA))
+                done += 1
                 if progress:
-                    progress(index + 1, len(specs))
+                    progress(done, steps)
+
+            for spec in whole:
+                collect(spec)
+            for files in months.values():
+                self.bind_lines(con, files)
+                for spec in monthly:
+                    collect(spec)
             return pa.concat_tables(parts) if parts else HIT_SCHEMA.empty_table()
         finally:
             con.close()

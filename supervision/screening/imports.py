@@ -110,7 +110,6 @@ def _missing(names, header) -> None:
 def load_raw(con, path: Path, header: list[str], workdir: Path) -> str:
     """Create table ``raw`` (``rn`` = spreadsheet row, then ``header`` as trimmed text) from the file at
     ``path``; return the format read."""
-    import pyarrow as pa
 
     with path.open("rb") as handle:
         magic = handle.read(4)
@@ -146,6 +145,16 @@ def load_raw(con, path: Path, header: list[str], workdir: Path) -> str:
             while chunk := src.read(1 << 22):
                 dst.write(decoder.decode(chunk).encode())
             dst.write(decoder.decode(b"", final=True).encode())
+    relation = csv_relation(source, header)
+    # Rows keep the file's order, so a row's spreadsheet number is its rowid + 2 (the header is row 1).
+    _csv_execute(con, f"CREATE TABLE raw_rows AS SELECT * FROM {relation}")
+    con.execute(f"CREATE VIEW raw AS SELECT CAST(rowid + 2 AS BIGINT) AS rn, {', '.join(header)} FROM raw_rows")
+    return fmt
+
+
+def csv_relation(source: Path, header: list[str]) -> str:
+    """A subquery over the UTF-8 CSV file at ``source`` read by DuckDB's own parallel reader: the ``header``
+    columns as trimmed text ('' for an empty cell), whatever their order and extra columns in the file."""
     import csv
 
     with source.open(encoding="utf-8-sig", newline="") as handle:
@@ -153,35 +162,23 @@ def load_raw(con, path: Path, header: list[str], workdir: Path) -> str:
     names = [_canonical(n) for n in first]
     _missing(names, header)
     unique = [n if n in header and names.index(n) == i else f"_extra{i}" for i, n in enumerate(names)]
-    from pyarrow import csv as pacsv
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in unique) + "}"
+    trimmed = ", ".join(f"TRIM({c}) AS {c}" for c in header)
+    # nullstr: no text is NULL, so an empty cell reads as ''.
+    return (
+        f"(SELECT {trimmed} FROM read_csv('{_q(source)}', header = false, skip = 1, delim = ',', quote = '\"', "
+        f"escape = '\"', columns = {columns}, auto_detect = false, nullstr = '\x01'))"
+    )
+
+
+def _csv_execute(con, sql: str) -> None:
+    import duckdb
 
     try:
-        reader = pacsv.open_csv(
-            source,
-            read_options=pacsv.ReadOptions(column_names=unique, skip_rows=1, block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=header, column_types={c: pa.string() for c in header}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )  # fmt: skip
-        schema = pa.schema([("rn", pa.int64())] + [(c, pa.string()) for c in header])
-
-        def batches():
-            start = 2
-            for batch in reader:
-                numbers = pa.array(range(start, start + batch.num_rows), pa.int64())
-                start += batch.num_rows
-                yield pa.RecordBatch.from_arrays([numbers, *batch.columns], schema=schema)
-
-        stream = pa.RecordBatchReader.from_batches(schema, batches())
-        con.register("csv_rows", stream)
-        trimmed = ", ".join(f"TRIM({c}) AS {c}" for c in header)
-        con.execute(f"CREATE TABLE raw AS SELECT rn, {trimmed} FROM csv_rows")
-        con.unregister("csv_rows")
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise FileProblem(_("The file is not a readable CSV file: %(error)s") % {"error": str(exc)[:200]}) from exc
-    return fmt
+        con.execute(sql)
+    except duckdb.Error as exc:
+        message = str(exc).split("\n")[0][:200]
+        raise FileProblem(_("The file is not a readable CSV file: %(error)s") % {"error": message}) from exc
 
 
 def _xlsx_table(path: Path, header: list[str]):
@@ -326,24 +323,31 @@ def _settlement_checks() -> list[tuple[str, str, str]]:
 
 
 def _typed_lines(batch_id: int) -> str:
-    money = {c: f"CAST({c} AS DECIMAL(14, 2))" for c in ("pric", "det_item_fee_sumamt", "fund_pay")}
+    """The typed line columns (engines.LINE_SCHEMA) plus ``month`` from checked text columns and ``ts`` (the
+    parsed fee time)."""
+    cast, parse = "CAST", "STRPTIME"
     parts = []
     for column in LINE_HEADER:
         if column in ("brdy", "begndate", "enddate"):
-            parts.append(f"CAST(STRPTIME({column}, {DATE_FMT}) AS DATE) AS {column}")
+            parts.append(f"CAST({parse}({column}, {DATE_FMT}) AS DATE) AS {column}")
         elif column == "cnt":
-            parts.append("CAST(cnt AS DECIMAL(12, 3)) AS cnt")
-        elif column in money:
-            parts.append(f"{money[column]} AS {column}")
+            parts.append(f"{cast}(cnt AS DECIMAL(12, 3)) AS cnt")
+        elif column in ("pric", "det_item_fee_sumamt", "fund_pay"):
+            parts.append(f"{cast}({column} AS DECIMAL(14, 2)) AS {column}")
         elif column == "fee_ocur_time":
-            parts.append(f"{_ts('fee_ocur_time')} AS fee_ocur_time")
+            parts.append("ts AS fee_ocur_time")
         elif column == "fixmedins_code":
             parts.append("UPPER(fixmedins_code) AS fixmedins_code")
         else:
             parts.append(column)
-    parts.append(f"CAST({_ts('fee_ocur_time')} AS DATE) AS fee_date")
+    parts.append("CAST(ts AS DATE) AS fee_date")
     parts.append(f"CAST({int(batch_id)} AS BIGINT) AS batch_id")
+    parts.append("strftime(ts, '%Y-%m') AS month")
     return ", ".join(parts)
+
+
+def _with_ts(relation: str) -> str:
+    return f"(SELECT *, {_ts('fee_ocur_time')} AS ts FROM {relation})"
 
 
 # --- Settlement import: the service ---------------------------------------------------------------------
@@ -411,19 +415,6 @@ def settlement_import_run(*, batch: SettlementBatch) -> SettlementBatch:
     con = duckdb.connect(config={"temp_directory": str(workdir), "memory_limit": "1500MB"})
     try:
         path = Path(batch.file.path) if _is_local(batch.file) else _spool(batch.file, workdir)
-        try:
-            load_raw(con, path, LINE_HEADER, workdir)
-        except FileProblem as problem:
-            _update(batch, status=S.REJECTED, errors=[problem.error], error_count=1, progress=100,
-                    finished_at=timezone.now())  # fmt: skip
-            return batch
-        total = con.execute("SELECT COUNT(*) FROM raw").fetchone()[0]
-        _update(batch, total_rows=total, progress=30)
-        if total == 0:
-            problem = FileProblem(_("The file has a header row but no data rows."), row=2)
-            _update(batch, status=S.REJECTED, errors=[problem.error], error_count=1, progress=100,
-                    finished_at=timezone.now())  # fmt: skip
-            return batch
         codes = list(_importable_codes(batch.created_by))
         con.execute("CREATE TEMP TABLE known_institutions (code VARCHAR)")
         if codes:
@@ -431,11 +422,28 @@ def settlement_import_run(*, batch: SettlementBatch) -> SettlementBatch:
 
             con.register("codes", pa.table({"code": pa.array(codes, pa.string())}))
             con.execute("INSERT INTO known_institutions SELECT code FROM codes")
-        errors, error_rows = _report(con, _settlement_checks(), "feedetl_sn")
-        if errors:
-            _update(batch, status=S.REJECTED, errors=errors, error_count=error_rows, progress=100,
+        try:
+            clean = _load_checked_csv(con, path, batch.pk)
+            if not clean:  # not a UTF-8 CSV, or a row has a problem: the detailed way, rows numbered
+                load_raw(con, path, LINE_HEADER, workdir)
+        except FileProblem as problem:
+            _update(batch, status=S.REJECTED, errors=[problem.error], error_count=1, progress=100,
                     finished_at=timezone.now())  # fmt: skip
             return batch
+        total = con.execute("SELECT COUNT(*) FROM lines_typed" if clean else "SELECT COUNT(*) FROM raw").fetchone()[0]
+        _update(batch, total_rows=total, progress=30)
+        if total == 0:
+            problem = FileProblem(_("The file has a header row but no data rows."), row=2)
+            _update(batch, status=S.REJECTED, errors=[problem.error], error_count=1, progress=100,
+                    finished_at=timezone.now())  # fmt: skip
+            return batch
+        if not clean:
+            errors, error_rows = _report(con, _settlement_checks(), "feedetl_sn")
+            if errors:
+                _update(batch, status=S.REJECTED, errors=errors, error_count=error_rows, progress=100,
+                        finished_at=timezone.now())  # fmt: skip
+                return batch
+            con.execute(f"CREATE VIEW lines_typed AS SELECT {_typed_lines(batch.pk)} FROM {_with_ts('raw')}")
         _update(batch, progress=60)
         with data_lock():
             kept, skipped, months, files = _write_lines(con, batch, data_dir, workdir)
@@ -456,6 +464,81 @@ def settlement_import_run(*, batch: SettlementBatch) -> SettlementBatch:
         con.close()
         shutil.rmtree(workdir, ignore_errors=True)
     return batch
+
+
+def _load_checked_csv(con, path: Path, batch_id: int) -> bool:
+    """A UTF-8 CSV read once: typed into ``checked`` with each row's verdict (every check of
+    ``_settlement_checks`` at once), then one columnar pass for the verdicts and repeated line ids. True when
+    the file is clean (``lines_typed`` holds it); False for another format or a file with any problem, which
+    then takes the detailed way (``load_raw`` + ``_report``: every error with its row)."""
+    import duckdb
+
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if not head or head[:4] in (XLSX_MAGIC, PARQUET_MAGIC) or b"\x00" in head:
+        return False
+    try:
+        relation = csv_relation(path, LINE_HEADER)
+        # DuckDB refuses text that is not UTF-8 (a GB18030 file): the detailed way detects the encoding.
+        con.execute(
+            f"CREATE TABLE checked AS SELECT {_checked_columns(batch_id)}, ({_verdict()}) AS bad "
+            f"FROM {_parsed(relation)}"
+        )
+    except (UnicodeDecodeError, duckdb.Error):
+        con.execute("DROP TABLE IF EXISTS checked")
+        return False
+    problems, repeated = con.execute(
+        "SELECT COUNT(*) FILTER (WHERE bad), COUNT(feedetl_sn) - COUNT(DISTINCT feedetl_sn) FROM checked"
+    ).fetchone()
+    if problems or repeated:
+        con.execute("DROP TABLE checked")
+        return False
+    con.execute("CREATE VIEW lines_typed AS SELECT * EXCLUDE (bad) FROM checked")
+    return True
+
+
+PARSED = {"brdy": "date", "begndate": "date", "enddate": "date", "cnt": "DECIMAL(12, 3)",
+          "pric": "DECIMAL(14, 2)", "det_item_fee_sumamt": "DECIMAL(14, 2)", "fund_pay": "DECIMAL(14, 2)"}  # fmt: skip
+
+
+def _parsed(relation: str) -> str:
+    """The text columns plus each value parsed once: ``ts`` (fee time) and ``t_<column>`` (NULL when bad)."""
+    parsed = ", ".join(
+        f"CAST(TRY_STRPTIME({c}, {DATE_FMT}) AS DATE) AS t_{c}" if kind == "date"
+        else f"TRY_CAST({c} AS {kind}) AS t_{c}"
+        for c, kind in PARSED.items()
+    )  # fmt: skip
+    return f"(SELECT *, {_ts('fee_ocur_time')} AS ts, {parsed} FROM {relation})"
+
+
+def _checked_columns(batch_id: int) -> str:
+    """``_typed_lines`` from the values ``_parsed`` already parsed."""
+    columns = [
+        f"t_{c} AS {c}" if c in PARSED else "ts AS fee_ocur_time" if c == "fee_ocur_time"
+        else "UPPER(fixmedins_code) AS fixmedins_code" if c == "fixmedins_code" else c
+        for c in LINE_HEADER
+    ]  # fmt: skip
+    columns += ["CAST(ts AS DATE) AS fee_date", f"CAST({int(batch_id)} AS BIGINT) AS batch_id",
+                "strftime(ts, '%Y-%m') AS month"]  # fmt: skip
+    return ", ".join(columns)
+
+
+def _verdict() -> str:
+    """Whether a row of ``_parsed`` fails any of ``_settlement_checks``: the same checks, where one parses a
+    value asking the value parsed once (a sum is checked on the parsed amounts: when one of them is not a
+    well-formed number, its own check fails the row already)."""
+    conditions = []
+    for field, code, condition in _settlement_checks():
+        if code == "date":
+            condition = f"{field} <> '' AND t_{field} IS NULL"
+        elif code == "datetime":
+            condition = "fee_ocur_time <> '' AND ts IS NULL"
+        elif code == "sum":
+            condition = "ABS(t_det_item_fee_sumamt - t_cnt * t_pric) > 0.01"
+        elif code == "enddate":
+            condition = "t_enddate < t_begndate"
+        conditions.append(f"({condition})")
+    return " OR ".join(conditions)
 
 
 def _is_local(field) -> bool:
@@ -484,18 +567,17 @@ def _write_lines(con, batch, data_dir: Path, workdir: Path):
     if existing:
         files = ", ".join(f"'{_q(p)}'" for p in existing)
         con.execute(f"CREATE TEMP TABLE kept AS SELECT feedetl_sn FROM read_parquet([{files}])")
-        con.execute("CREATE TEMP VIEW fresh AS SELECT * FROM raw ANTI JOIN kept USING (feedetl_sn)")
+        con.execute("CREATE TEMP VIEW fresh AS SELECT * FROM lines_typed ANTI JOIN kept USING (feedetl_sn)")
     else:
-        con.execute("CREATE TEMP VIEW fresh AS SELECT * FROM raw")
-    total = con.execute("SELECT COUNT(*) FROM raw").fetchone()[0]
-    kept = con.execute("SELECT COUNT(*) FROM fresh").fetchone()[0]
+        con.execute("CREATE TEMP VIEW fresh AS SELECT * FROM lines_typed")
+    total = con.execute("SELECT COUNT(*) FROM lines_typed").fetchone()[0]
+    kept = con.execute("SELECT COUNT(*) FROM fresh").fetchone()[0] if existing else total
     if not kept:
         return 0, total, [], []
     staging = workdir / "out"
     tag = f"batch{batch.pk}-{uuid.uuid4().hex[:8]}"
     con.execute(
-        f"COPY (SELECT {_typed_lines(batch.pk).replace('FROM raw', '')}, "
-        f"strftime(CAST({_ts('fee_ocur_time')} AS DATE), '%Y-%m') AS month FROM fresh) "
+        f"COPY (SELECT * FROM fresh) "
         f"TO '{_q(staging)}' (FORMAT PARQUET, PARTITION_BY (month), FILENAME_PATTERN '{tag}-{{i}}')"
     )
     moved, months = [], []

@@ -34,6 +34,19 @@ class JobStatus(models.TextChoices):
 FINAL = frozenset({JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED})
 
 
+class RunStatus(models.TextChoices):
+    """A screening run's states; its steps are ``transitions.TRANSITIONS``."""
+
+    PENDING = "pending", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+RUN_FINAL = frozenset({RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED})
+
+
 class CatalogueVersion(models.Model):
     """One import of the knowledge base (医保目录 with its limits); the newest version is the one rules use."""
 
@@ -195,9 +208,11 @@ class RuleVersion(models.Model):
 class ScreeningRun(models.Model):
     """One run of rules over settlement lines (or a dry run, which keeps only its counts)."""
 
-    Status = JobStatus
+    Status = RunStatus
 
-    status = models.CharField(_("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.PENDING)
+    status = models.CharField(_("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.PENDING)
+    # Monthly runs of the daily job: the month they screened ("YYYY-MM"), so the job runs each month once.
+    period = models.CharField(_("scheduled month"), max_length=7, blank=True, db_index=True)
     engine = models.CharField(_("engine"), max_length=10, default="duckdb")
     dry_run = models.BooleanField(_("dry run"), default=False)
     date_from = models.DateField(_("from"), null=True, blank=True)
@@ -230,7 +245,7 @@ class ScreeningRun(models.Model):
 
     @property
     def is_final(self) -> bool:
-        return self.status in FINAL
+        return self.status in RUN_FINAL
 
     @property
     def total_hits(self) -> int:

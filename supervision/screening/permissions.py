@@ -1,7 +1,7 @@
 """Who may do what in smart screening (registered with the role backend when the app is ready), the
 navigation entry and the audit verbs. Screening is run by the monitoring centre's analysts and city-level
 chiefs (the role must be held in a city-wide unit: ``imports.may_screen``); branch staff read the leads and
-hits of their own branch."""
+hits of their own branch. The monthly run is a hook of the daily job."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,12 @@ register(
 
 def ready() -> None:
     from portal.context_processors import NAVIGATION
+    from supervision.register.services import AGREEMENT_REFRESH_HOOKS
+    from supervision.screening.services import screening_monthly
+
+    # The monthly run rides on the daily job (``refresh_agreements``); the hook itself runs once a month.
+    if screening_monthly not in AGREEMENT_REFRESH_HOOKS:
+        AGREEMENT_REFRESH_HOOKS.append(screening_monthly)
 
     entry = (_("Screening"), "supervision:screening:rule-list", "supervision.view_rule")
     if entry[1] not in {url_name for _label, url_name, _perm in NAVIGATION}:
@@ -36,5 +42,6 @@ def ready() -> None:
         ("rule_create", _("screening rule created")),
         ("rule_update", _("screening rule changed")),
         ("screening_run", _("screening run")),
+        ("screening_run_cancel", _("screening run cancelled")),
     ):
         AUDIT_VERBS.setdefault(verb, label)

@@ -33,6 +33,11 @@ class Template:
     params: dict  # name → default
     sql: str
     scenario: tuple = ("11", "21", "41")
+    # True when every group the rule looks at lies within one calendar month of fee dates (a line, a day, a
+    # visit's day, an institution's month), so the rule over all lines = the union of it over each month's
+    # lines. The DuckDB engine then runs it one month partition at a time: smaller hash tables, no spilling,
+    # and months outside the run's period are not read. Rules over whole stays span months: False.
+    within_month: bool = True
 
 
 AGE = (
@@ -107,7 +112,7 @@ TEMPLATES: dict[str, Template] = {
                    WHERE DATE_DIFF('day', earlier.enddate, later.begndate) BETWEEN 0 AND {{days}}) s
                  ON s.mdtrt_id = l.mdtrt_id
                WHERE l.med_type = '21'""",
-            scenario=("21",),
+            scenario=("21",), within_month=False,
         ),
         Template(
             "OUTSIDE_DURING_STAY", "住院期间门诊/购药", _("Outpatient or pharmacy during a stay"), "suspect",
@@ -116,15 +121,21 @@ TEMPLATES: dict[str, Template] = {
                SELECT DISTINCT {{ev}}, l.fund_pay AS amount FROM lines l
                JOIN stays s ON s.psn_no = l.psn_no AND l.fee_date > s.begndate AND l.fee_date < s.enddate
                WHERE l.med_type IN ('11', '41')""",
-            scenario=("11", "41"),
+            scenario=("11", "41"), within_month=False,
         ),
         Template(
             "MULTI_PHARMACY", "同日多店购药", _("Several pharmacies in one day"), "suspect", "IMPERSONATED_USE",
             {"pharmacies": 3},
-            """SELECT {ev}, l.fund_pay AS amount FROM lines l JOIN (
+            """WITH candidates AS (
                    SELECT psn_no, fee_date FROM lines WHERE med_type = '41' GROUP BY psn_no, fee_date
-                   HAVING COUNT(DISTINCT fixmedins_code) >= {pharmacies}) g
-                 ON g.psn_no = l.psn_no AND g.fee_date = l.fee_date
+                   HAVING COUNT(*) >= {pharmacies}),
+               g AS (
+                   SELECT l2.psn_no, l2.fee_date FROM lines l2
+                   JOIN candidates c ON c.psn_no = l2.psn_no AND c.fee_date = l2.fee_date
+                   WHERE l2.med_type = '41' GROUP BY l2.psn_no, l2.fee_date
+                   HAVING COUNT(DISTINCT l2.fixmedins_code) >= {pharmacies})
+               SELECT {ev}, l.fund_pay AS amount FROM lines l
+               JOIN g ON g.psn_no = l.psn_no AND g.fee_date = l.fee_date
                WHERE l.med_type = '41'""",
             scenario=("41",),
         ),
@@ -137,7 +148,7 @@ TEMPLATES: dict[str, Template] = {
                       AND DATE_DIFF('day', MIN(l2.begndate), MAX(l2.enddate)) + 1 >= {days}) s
                  ON s.mdtrt_id = l.mdtrt_id
                WHERE l.med_type = '21'""",
-            scenario=("21",),
+            scenario=("21",), within_month=False,
         ),
         Template(
             "UNLISTED_ITEM", "目录外项目", _("Item not in the catalogue"), "suspect", "OUT_OF_SCOPE_BILLING", {},
@@ -150,13 +161,17 @@ TEMPLATES: dict[str, Template] = {
             # Peers are the other institutions of the same kind and level in the month and med_type
             # (leave-one-out sums, so no quadratic self-join). The group's excess (mean − peer mean) × visits
             # is shared over its lines in proportion to their fund_pay.
-            """WITH per_inst AS (
-                   SELECT l.fixmedins_code, i.kind, i.level, l.med_type,
-                          EXTRACT(YEAR FROM l.fee_date) * 100 + EXTRACT(MONTH FROM l.fee_date) AS ym,
-                          CAST(SUM(l.fund_pay) AS DOUBLE) / COUNT(DISTINCT l.mdtrt_id) AS m
-                   FROM lines l JOIN institutions i ON i.code = l.fixmedins_code
-                   GROUP BY l.fixmedins_code, i.kind, i.level, l.med_type,
-                            EXTRACT(YEAR FROM l.fee_date) * 100 + EXTRACT(MONTH FROM l.fee_date)),
+            """WITH visits AS (
+                   SELECT fixmedins_code, med_type, mdtrt_id,
+                          EXTRACT(YEAR FROM fee_date) * 100 + EXTRACT(MONTH FROM fee_date) AS ym,
+                          SUM(fund_pay) AS fund_pay
+                   FROM lines GROUP BY fixmedins_code, med_type, mdtrt_id,
+                                       EXTRACT(YEAR FROM fee_date) * 100 + EXTRACT(MONTH FROM fee_date)),
+               per_inst AS (
+                   SELECT v.fixmedins_code, i.kind, i.level, v.med_type, v.ym,
+                          CAST(SUM(v.fund_pay) AS DOUBLE) / COUNT(*) AS m
+                   FROM visits v JOIN institutions i ON i.code = v.fixmedins_code
+                   GROUP BY v.fixmedins_code, i.kind, i.level, v.med_type, v.ym),
                sums AS (
                    SELECT p.*, (COUNT(*) OVER (PARTITION BY kind, level, med_type, ym)) - 1 AS n,
                           (SUM(m) OVER (PARTITION BY kind, level, med_type, ym)) - m AS s1,

@@ -27,8 +27,9 @@ from supervision.register.models import Institution
 from supervision.screening import engines, rules
 from supervision.screening.imports import may_screen
 from supervision.screening.models import CatalogueItem, CatalogueVersion, Hit, Rule, RuleVersion, ScreeningRun
+from supervision.screening.transitions import TRANSITIONS
 
-R = ScreeningRun.Status
+R = ScreeningRun.Status  # its steps: transitions.TRANSITIONS
 TIME_WINDOWS = {
     "QTY_LIMIT": "单日",
     "EXCLUSIVE_ITEMS": "当次就诊",
@@ -171,6 +172,35 @@ def _update(run: ScreeningRun, **fields) -> None:
     ScreeningRun.objects.filter(pk=run.pk).update(**fields)
 
 
+class RunCancelled(Exception):
+    """The run was cancelled while it ran: stop at the next rule, keep nothing."""
+
+
+def _step(run: ScreeningRun, name: str, **fields) -> bool:
+    """Take the worker's step ``name`` of the transition table if the run's state (read under lock) allows it;
+    False when it does not (the run was cancelled meanwhile, or a retried task found it final)."""
+    with transaction.atomic():
+        current = ScreeningRun.objects.select_for_update().get(pk=run.pk)
+        step = TRANSITIONS.get(name)
+        if current.status not in step.sources:
+            run.status = current.status
+            return False
+        _update(run, status=step.target, **fields)
+    return True
+
+
+@transaction.atomic
+def run_cancel(*, run: ScreeningRun, by: User, reason: str = "") -> ScreeningRun:
+    """Cancel a queued or running run (a running one stops at its next rule and keeps nothing). Audited."""
+    run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
+    step = TRANSITIONS.check(run, "cancel", by)
+    before = run.status
+    _update(run, status=step.target, finished_at=timezone.now(), message=reason[:2000])
+    audit.record(actor=by, verb="screening_run_cancel", obj=run, before={"status": before},
+                 after={"status": run.status}, reason=reason)  # fmt: skip
+    return run
+
+
 def catalogue_table(version: CatalogueVersion | None):
     """The catalogue version's items as the engines' Arrow table (blank limits as NULL)."""
     import pyarrow as pa
@@ -213,9 +243,14 @@ def _flagged(codes: list[str]):
 
 
 def run_execute(*, run: ScreeningRun) -> ScreeningRun:
-    """Run the run's rule versions over the lines; keep hits and leads, or for a dry run only the counts."""
+    """Run the run's rule versions over the lines; keep hits and leads, or for a dry run only the counts.
+
+    Each change of state is a step of ``TRANSITIONS`` taken under a row lock: a run that is no longer queued
+    is left alone; a run cancelled while it ran stops at its next rule; the hits are kept only if the run is
+    still running when they are written (in the same transaction as ``finish``)."""
+    if not _step(run, "start", progress=1):
+        return run
     versions = list(run.rule_versions.select_related("rule").order_by("rule__code"))
-    _update(run, status=R.RUNNING, progress=1)
     workdir = Path(tempfile.mkdtemp(prefix="run-", dir=_data_dir()))
     try:
         if run.catalogue_version is None:
@@ -227,7 +262,11 @@ def run_execute(*, run: ScreeningRun) -> ScreeningRun:
         )  # fmt: skip
 
         def progress(done, total):
-            _update(run, progress=min(80, 5 + int(75 * done / max(total, 1))))
+            updated = ScreeningRun.objects.filter(pk=run.pk, status=R.RUNNING).update(
+                progress=min(80, 5 + int(75 * done / max(total, 1)))
+            )
+            if not updated:
+                raise RunCancelled
 
         engine = engines.get_engine(run.engine)
         hits = engine.run(inputs, [spec_of(v) for v in versions], run.date_from, run.date_to, progress)
@@ -238,20 +277,46 @@ def run_execute(*, run: ScreeningRun) -> ScreeningRun:
             by_inst: dict = {}
             for (code, inst), n, amount in _count(hits, ["rule_code", "fixmedins_code"], amounts=True):
                 by_inst.setdefault(code, {})[inst] = [n, str(amount)]
-            _update(run, status=R.DONE, hits_by_rule=counts, hits_by_institution=by_inst, progress=100,
-                    finished_at=timezone.now())  # fmt: skip
+            _step(run, "finish", hits_by_rule=counts, hits_by_institution=by_inst, progress=100,
+                  finished_at=timezone.now())  # fmt: skip
             return run
-        _update(run, progress=85)
-        leads = _keep(run, versions, hits, by_code, workdir)
-        _update(run, status=R.DONE, hits_by_rule=counts, leads_created=leads, progress=100, finished_at=timezone.now())
+        with transaction.atomic():
+            if not _step(run, "finish", hits_by_rule=counts, progress=100, finished_at=timezone.now()):
+                raise RunCancelled
+            _update(run, leads_created=_keep(run, versions, hits, by_code, workdir))
+    except RunCancelled:
+        run.refresh_from_db()
     except Exception as exc:
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else f"{type(exc).__name__}: {exc}"
-        _update(run, status=R.FAILED, message=message[:2000], finished_at=timezone.now())
+        _step(run, "fail", message=message[:2000], finished_at=timezone.now())
         if not isinstance(exc, ValidationError):
             raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return run
+
+
+# --- The monthly schedule ------------------------------------------------------------------------------------
+
+
+def screening_monthly(*, today: datetime.date | None = None) -> int:
+    """The daily job's hook (``refresh_agreements``): once a month, run the active rules over the previous
+    month's lines. Idempotent: nothing when a run of that month is queued, running or done (a failed or
+    cancelled one is tried again the next day), when there is no catalogue, or no lines of that month. A line
+    is never flagged twice by the same rule (the rule SQL leaves out what earlier runs flagged). Returns the
+    number of runs started (0 or 1)."""
+    first, last = last_month(today)
+    period = first.strftime("%Y-%m")
+    if ScreeningRun.objects.filter(period=period).exclude(status__in=[R.FAILED, R.CANCELLED]).exists():
+        return 0
+    if not CatalogueVersion.objects.exists() or not engines.Inputs.months_in(settings.SCREENING_DATA_DIR, first, last):
+        return 0
+    from supervision.screening.tasks import screening_run_task
+
+    run = run_start(by=None, date_from=first, date_to=last)
+    _update(run, period=period)
+    screening_run_task.enqueue(run.pk, "")
+    return 1
 
 
 def _data_dir() -> Path:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("runs/", views.RunListView.as_view(), name="run-list"),
     path("runs/new/", views.RunCreateView.as_view(), name="run-create"),
     path("runs/<int:pk>/", views.RunDetailView.as_view(), name="run-detail"),
+    path("runs/<int:pk>/cancel/", views.RunCancelView.as_view(), name="run-cancel"),
     path("runs/<int:pk>/progress/", views.RunProgressView.as_view(), name="run-progress"),
     path("settlements/", views.BatchListView.as_view(), name="batch-list"),
     path("settlements/new/", views.BatchCreateView.as_view(), name="batch-create"),

@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from portal.errors import InvalidState
 from portal.exports import xlsx_response
+from portal.mixins import error_message
 from supervision.leads.models import Lead
 from supervision.org.models import AuditEvent
 from supervision.screening import imports, rules, services
 from supervision.screening.forms import RuleForm, RunForm, UploadForm
 from supervision.screening.models import CatalogueItem, CatalogueVersion, Rule, ScreeningRun, SettlementBatch
+from supervision.screening.transitions import TRANSITIONS
 
 
 class ScreeningMixin(LoginRequiredMixin):
@@ -170,7 +173,25 @@ class RunDetailView(ScreeningMixin, DetailView):
             for inst, (n, amount) in sorted(per.items(), key=lambda item: -item[1][0])
         ]
         context["versions"] = run.rule_versions.select_related("rule").order_by("rule__code")
+        context["steps"] = TRANSITIONS.flags(run, self.request.user)
         return context
+
+
+class RunCancelView(ScreeningMixin, View):
+    """POST: cancel a queued or running run (the transition table decides; once final, the page says why)."""
+
+    permission_required = "supervision.run_screening"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        run = get_object_or_404(ScreeningRun, pk=pk)
+        try:
+            services.run_cancel(run=run, by=request.user, reason=request.POST.get("reason", "").strip())
+        except InvalidState as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(request, _("The run is cancelled."))
+        return redirect("supervision:screening:run-detail", pk=run.pk)
 
 
 def run_progress(run: ScreeningRun) -> dict:

@@ -1,7 +1,7 @@
 """python manage.py run_screening — run the rule library over the settlement lines (screening.md).
 
-Monthly schedule (cron, same environment as the web service), on the 1st at 02:00 for the month before:
-    0 2 1 * * cd /srv/portal && .venv/bin/python manage.py run_screening --last-month
+The monthly schedule is a hook of the daily job (``refresh_agreements`` → ``services.screening_monthly``);
+``--last-month`` runs the previous calendar month by hand.
 """
 
 import datetime

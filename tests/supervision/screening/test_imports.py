@@ -131,3 +131,33 @@ def test_catalogue_bad_rows_keep_nothing(cast, data_dir):
         (2, "min_inst_level"), (3, "hilist_code"),
     }  # fmt: skip
     assert not CatalogueVersion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"det_item_fee_sumamt": "20.02"}, "det_item_fee_sumamt"),
+        ({"enddate": "2026-03-09"}, "enddate"),
+        ({"brdy": "1980-02-30"}, "brdy"),
+        ({"fee_ocur_time": "2026-03-10T09:30"}, "fee_ocur_time"),
+        ({"fund_pay": "1.005"}, "fund_pay"),
+        ({"cnt": "1.0001", "det_item_fee_sumamt": "20.00"}, "cnt"),
+        ({"psn_no": "P" * 65}, "psn_no"),
+        ({"setl_id": ""}, "setl_id"),
+        ({"fixmedins_code": "NOPE"}, "fixmedins_code"),
+        ({"gend": "0"}, "gend"),
+        ({"med_type": "12"}, "med_type"),
+    ],
+)
+def test_a_single_problem_is_found_by_the_one_pass_check(places, load, data_dir, values, field):
+    """A clean CSV is checked in one pass over typed values; each check must still catch its problem alone."""
+    batch = load([line("A"), line("B", **values)])
+    assert batch.status == SettlementBatch.Status.REJECTED
+    assert {(e["row"], e["field"]) for e in batch.errors} == {(3, field)}
+    assert _kept(data_dir) == []
+
+
+def test_a_line_id_repeated_in_the_file_is_found_by_the_one_pass_check(places, load, data_dir):
+    batch = load([line("A"), line("A", mdtrt_id="M2")])
+    assert batch.status == SettlementBatch.Status.REJECTED
+    assert {(e["row"], e["field"]) for e in batch.errors} == {(3, "feedetl_sn")}
