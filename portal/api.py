@@ -63,6 +63,15 @@ class DomainPermission(permissions.BasePermission):
         return perm is not None and request.user.has_perm(perm, obj)
 
 
+class ObjectRoutesMixin:
+    """Scope first for every method: an unsupported method on a record the caller cannot see is a 404 too."""
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        if "pk" in kwargs:
+            self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
 class ScopedViewSetMixin:
     """get_queryset() always starts from visible_to(request.user)."""
 

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from enforcement.agreement_actions import services as agreement_actions_services
 from enforcement.agreement_actions.filters import AgreementActionFilter
 from enforcement.agreement_actions.models import AgreementAction
-from enforcement.cases.api import CommentSerializer, ObjectRoutesMixin, ReasonSerializer, domain_errors, responses
+from enforcement.cases.api import CommentSerializer, ReasonSerializer, domain_errors, responses
 from enforcement.cases.models import Case
-from portal.api import ScopedViewSetMixin
+from portal.api import ObjectRoutesMixin, ScopedViewSetMixin
 from supervision.register.models import Agreement, Institution
 
 VIEW_AGREEMENT_ACTION = "enforcement.view_agreementaction"

@@ -22,7 +22,7 @@ from enforcement.cases.procedure import ACTIONS, available_actions
 from enforcement.cases.selectors import next_steps
 from enforcement.cases.views import case_detail_queryset
 from portal import jsonforms
-from portal.api import Conflict, ScopedViewSetMixin
+from portal.api import Conflict, ObjectRoutesMixin, ScopedViewSetMixin
 from portal.permissions import object_perm_checker
 
 VIEW_CASE = "enforcement.view_case"
@@ -243,15 +243,6 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
     def get_actor_name(self, event) -> str:
         return str(event.actor) if event.actor_id else ""
-
-
-class ObjectRoutesMixin:
-    """Scope first for every method: an unsupported method on a record the caller cannot see is a 404 too."""
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        if "pk" in kwargs:
-            self.get_object()
-        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 @extend_schema(tags=["cases"])

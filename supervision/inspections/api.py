@@ -7,11 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from portal.api import ObjectRoutesMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from supervision.inspections import services
 from supervision.inspections.filters import InspectionFilter, RandomDrawFilter
 from supervision.inspections.models import Finding, Inspection, RandomDraw
-from supervision.leads.api import ObjectRoutesMixin
 from supervision.org.models import User
 from supervision.register.models import Institution
 

@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal import uploads
-from portal.api import ScopedViewSetMixin
+from portal.api import ObjectRoutesMixin, ScopedViewSetMixin
 from supervision.leads import imports as leads_import
 from supervision.leads import services as leads_services
 from supervision.leads.filters import LeadFilter
@@ -135,15 +135,6 @@ ImportErrors = inline_serializer(
         )
     },
 )
-
-
-class ObjectRoutesMixin:
-    """Scope first for every method: an unsupported method on a record the caller cannot see is a 404 too."""
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        if "pk" in kwargs:
-            self.get_object()
-        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 @extend_schema(tags=["leads"])

@@ -7,8 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.api import ScopedViewSetMixin
-from supervision.leads.api import ObjectRoutesMixin
+from portal.api import ObjectRoutesMixin, ScopedViewSetMixin
 from supervision.register.models import Institution
 from supervision.reports import services as reports_services
 from supervision.reports.filters import ReportFilter

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from portal.api import DomainPermission
+from portal.api import DomainPermission, ObjectRoutesMixin
 from supervision.leads.models import Lead
 from supervision.screening import imports, services
 from supervision.screening.models import Hit, Rule, RuleVersion, ScreeningRun, SettlementBatch
@@ -91,7 +91,7 @@ class RunRequestSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["screening"])
-class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class RunViewSet(ObjectRoutesMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Runs; ``POST {"rules", "date_from", "date_to", "dry_run"}`` → 202 and a background task with progress."""
 
     serializer_class = RunSerializer
