@@ -360,6 +360,7 @@ SPECTACULAR_SETTINGS = {
         "AgreementStatusEnum": "supervision.register.models.Agreement.Status",
         "ImportBatchStatusEnum": "supervision.leads.models.ImportBatch.Status",
         "ScreeningJobStatusEnum": "supervision.screening.models.JobStatus",  # runs and settlement imports (issue 18)
+        "EvidenceKindEnum": "enforcement.evidence.models.Evidence.Kind",  # the APL evidence types (issue 15)
     },
 }
 

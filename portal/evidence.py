@@ -39,6 +39,10 @@ CONTENT_TYPES = {
 }
 
 
+# Every content type a download may carry (what the API schema documents for evidence downloads).
+DOWNLOAD_TYPES = sorted({value.split(";")[0] for value in CONTENT_TYPES.values()} | {"application/octet-stream"})
+
+
 def accepted_types() -> list[str]:
     return list(settings.EVIDENCE_TYPES)
 

@@ -12,7 +12,9 @@ from rest_framework.views import APIView
 
 from enforcement.casefile import selectors, services
 from enforcement.cases.models import Case
+from enforcement.evidence.api import EVIDENCE_DOWNLOAD
 from enforcement.evidence.models import Evidence
+from portal import evidence as evidence_files
 from portal.api import DomainPermission
 
 
@@ -77,7 +79,8 @@ class CaseFileView(CaseFileMixin, APIView):
         return Response(CaseFileSerializer(data).data)
 
 
-BINARY = {(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+PDF = {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The bound file.")}
+ZIP = {(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The originals and manifest.json.")}
 
 
 def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -87,7 +90,7 @@ def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 class CaseFilePdfView(CaseFileMixin, APIView):
-    @extend_schema(tags=["cases"], responses=BINARY)
+    @extend_schema(tags=["cases"], responses=PDF)
     def get(self, request, *args, **kwargs):
         """The bound file: cover, 卷内目录, the items page by page, 备考表 (audited)."""
         case = self.get_case()
@@ -97,7 +100,7 @@ class CaseFilePdfView(CaseFileMixin, APIView):
 
 
 class CaseFileZipView(CaseFileMixin, APIView):
-    @extend_schema(tags=["cases"], responses=BINARY)
+    @extend_schema(tags=["cases"], responses=ZIP)
     def get(self, request, *args, **kwargs):
         """Every item's original bytes and ``manifest.json`` (``{"files": {name: sha256}}``) (audited)."""
         case = self.get_case()
@@ -107,7 +110,7 @@ class CaseFileZipView(CaseFileMixin, APIView):
 
 
 class CaseFileEvidenceView(CaseFileMixin, APIView):
-    @extend_schema(tags=["cases"], responses=BINARY)
+    @extend_schema(tags=["cases"], responses=EVIDENCE_DOWNLOAD)
     def get(self, request, *args, **kwargs):
         """One evidence item's stored bytes, unchanged (audited)."""
         evidence = selectors.case_evidence(self.get_case(), self.kwargs["evidence"])
@@ -117,5 +120,5 @@ class CaseFileEvidenceView(CaseFileMixin, APIView):
 
 
 def evidence_response(evidence: Evidence) -> FileResponse:
-    name = evidence.file.name.rsplit("/", 1)[-1]
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
+    """The stored bytes with the content type recorded at upload (the evidence feature's one download)."""
+    return evidence_files.file_response(evidence)

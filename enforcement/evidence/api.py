@@ -7,7 +7,6 @@ refused with 413 before it was read (``portal.gate``, the ``evidence`` cap).
 """
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
@@ -104,19 +103,20 @@ class CaseEvidenceView(CaseEvidenceMixin, APIView):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
+# An evidence download carries the content type recorded at upload: each accepted one is documented.
+EVIDENCE_DOWNLOAD = {
+    (200, media): OpenApiResponse(OpenApiTypes.BINARY, description="The stored file, bytes unchanged.")
+    for media in evidence_files.DOWNLOAD_TYPES
+}
+
+
 class EvidenceDownloadView(CaseEvidenceMixin, APIView):
     """The evidence file, bytes unchanged, with its recorded content type; audited."""
 
     @extend_schema(
         tags=["cases"],
         parameters=[CASE_PATH, EVIDENCE_PATH],
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description=str(_("The stored file."))
-            ),
-            403: responses(None, 403)[403],
-            404: responses(None, 404)[404],
-        },
+        responses={**EVIDENCE_DOWNLOAD, 403: responses(None, 403)[403], 404: responses(None, 404)[404]},
     )
     def get(self, request, pk, doc):
         case = self.get_case(request, pk)
