@@ -14,6 +14,9 @@ urlpatterns = [
     path("cases/", cases_views.CaseListView.as_view(), name="case-list"),
     path("cases/export/", cases_views.CaseExportView.as_view(), name="case-export"),
     path("cases/new/", cases_views.CaseCreateView.as_view(), name="case-create"),
+    # 批量批准立案 (issue 16): confirm the ticked cases, then the per-case result (post, redirect, get).
+    path("cases/bulk/approve-filing/", cases_views.CaseBulkActionView.as_view(), name="case-bulk-approve-filing"),
+    path("cases/bulk/result/", cases_views.CaseBulkResultView.as_view(), name="case-bulk-result"),
     path("cases/<int:pk>/", cases_views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:pk>/act/<slug:action>/", cases_views.CaseActionView.as_view(), name="case-act"),
     path("cases/<int:pk>/hearing/", hearings_views.HearingRecordView.as_view(), name="case-hearing"),  # issue 15

@@ -120,6 +120,10 @@ ROUTES: dict[str, Route] = {
     "supervision:agreement-detail": r(STAFF, obj="agreement"),
     # --- Enforcement pages (enforcement/urls.py) ---
     "enforcement:case-list": r(STAFF),
+    # 批量批准立案 (issue 16): no case ticked ⇒ back to the queue with a message (GET and bare POST alike);
+    # the result page without a result in the session ⇒ the case list.
+    "enforcement:case-bulk-approve-filing": r(CHIEFS, ok=302, post=p(ok=302)),
+    "enforcement:case-bulk-result": r(STAFF, ok=302),
     "enforcement:case-export": r(STAFF),
     "enforcement:case-create": r(OFFICERS, post=p()),
     "enforcement:case-detail": r(STAFF, obj="case"),
@@ -325,6 +329,7 @@ ROUTES: dict[str, Route] = {
     "agreement-detail": r(STAFF, api=True, obj="agreement"),
     # Enforcement API (enforcement/api.py). Supervisors, the administrator and users without a role get 403.
     "case-list": r(STAFF, api=True, post=p(OFFICERS, ok=400)),
+    "case-bulk-approve-filing": r(STAFF, api=True, ok=405, post=p(CHIEFS, ok=400)),  # no ids named: 400
     "case-detail": r(STAFF, api=True, obj="case"),
     "case-actions": r(STAFF, api=True, obj="case"),  # GET lists the caller's available actions; POST acts
     "case-events": r(STAFF, api=True, obj="case"),

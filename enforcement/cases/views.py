@@ -8,9 +8,11 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from enforcement.agreement_actions.models import AgreementAction
@@ -40,6 +42,7 @@ from enforcement.legal.models import PaymentPlan
 from enforcement.legal.selectors import applicable, legal_panel
 from enforcement.records.selectors import record_section
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
+from portal.bulk import BulkRefused, clean_ids
 from portal.exports import xlsx_response
 from portal.forms import form_errors_from
 from portal.mixins import FilteredListMixin, ScopedMixin
@@ -69,6 +72,10 @@ class CaseListView(FilteredListMixin, ScopedMixin, ListView):
         today = timezone.localdate()
         context["rows"] = [(case, clocks.running_clocks(case, today)) for case in context["object_list"]]
         context["can_add"] = self.request.user.has_perm("enforcement.add_case")
+        # 批量批准: ticks on the chief's approval queue (cases in filing); the service checks each case.
+        context["bulk_approve"] = self.request.GET.get("queue") == "approval" and self.request.user.has_perm(
+            ACTIONS["approve_filing"].permission
+        )
         return context
 
 
@@ -418,3 +425,86 @@ class CaseActionView(ScopedMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Done: %(action)s.") % {"action": self.spec.label})
         return redirect(self.object)
+
+
+class CaseBulkActionView(ScopedMixin, View):
+    """批量批准: GET shows the ticked cases by name with one shared comment; POST takes the step on all of
+    them, all or nothing (``cases_act_many``, each case audited on its own), keeps the per-case outcome in the
+    session and sends the user to the result page (post, redirect, get). Only batchable table steps."""
+
+    model = Case
+    action = "approve_filing"
+    back_query = "?queue=approval"
+    template_name = "enforcement/case_bulk_confirm.html"
+
+    def get_permission_required(self) -> str:
+        return ACTIONS[self.action].permission
+
+    def _back(self):
+        return redirect(reverse("enforcement:case-list") + self.back_query)
+
+    def get(self, request):
+        try:
+            ids = clean_ids(request.GET.getlist("ids"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return self._back()
+        cases = (
+            Case.objects.visible_to(request.user)
+            .filter(pk__in=ids)
+            .select_related("institution", "jurisdiction")
+            .prefetch_related(Prefetch("assignments", CaseOfficer.objects.select_related("user")))
+            .order_by("number")
+        )
+        context = {"cases": cases, "ids": ids, "action": ACTIONS[self.action], "unknown": len(ids) - len(cases),
+                   "back": reverse("enforcement:case-list") + self.back_query}  # fmt: skip
+        return TemplateResponse(request, self.template_name, context)
+
+    def post(self, request):
+        comment = (request.POST.get("comment") or "").strip()
+        if len(comment) > COMMENT_MAX:
+            messages.error(request, _("The comment is too long."))
+            return self._back()
+        try:
+            report = cases_services.cases_act_many(
+                ids=request.POST.getlist("ids"), action=self.action, by=request.user, comment=comment
+            )
+            done = True
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return self._back()
+        except BulkRefused as refused:
+            report, done = refused.outcome, False
+        request.session[BULK_RESULT_KEY] = {
+            "action": self.action,
+            "done": done,
+            "items": [
+                {
+                    "case": item.obj.pk if item.obj is not None else None,
+                    "name": f"{item.obj.number} {item.obj.title}" if item.obj is not None else "",
+                    "ok": item.ok,
+                    "message": item.message,
+                }
+                for item in report.items
+            ],
+        }
+        return redirect("enforcement:case-bulk-result")
+
+
+BULK_RESULT_KEY = "enforcement:case-bulk-result"
+COMMENT_MAX = 2000
+
+
+class CaseBulkResultView(ScopedMixin, View):
+    """The outcome of the last bulk step, case by case (read again on reload; nothing is done twice)."""
+
+    model = Case
+    permission_required = "enforcement.view_case"
+
+    def get(self, request):
+        result = request.session.get(BULK_RESULT_KEY)
+        if not result or result.get("action") not in ACTIONS:
+            return redirect("enforcement:case-list")
+        context = {"result": result, "action": ACTIONS[result["action"]],
+                   "back": reverse("enforcement:case-list") + "?queue=approval"}  # fmt: skip
+        return TemplateResponse(request, "enforcement/case_bulk_result.html", context)
