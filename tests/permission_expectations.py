@@ -154,7 +154,6 @@ ROUTES: dict[str, Route] = {
     "enforcement:case-file-pdf": r(STAFF, obj="case"),
     "enforcement:case-file-zip": r(STAFF, obj="case"),
     "enforcement:case-file-verify": r(STAFF, obj="case", ok=405, post=p(ok=200)),
-    "enforcement:case-file-evidence": r(STAFF, obj="caseevidence"),
     "enforcement:agreementaction-document-issue": r(
         OFFICERS | CHIEFS | FUND_OFFICERS, obj="agreementaction", ok=405, post=p(ok=302)
     ),
@@ -405,7 +404,6 @@ ROUTES: dict[str, Route] = {
     "case-file": r(STAFF, api=True, obj="case"),
     "case-file-pdf": r(STAFF, api=True, obj="case"),
     "case-file-zip": r(STAFF, api=True, obj="case"),
-    "case-file-evidence": r(STAFF, api=True, obj="caseevidence"),
 }
 
 # Route-name prefixes covered by a rule instead of one entry each.
