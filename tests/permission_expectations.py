@@ -246,6 +246,9 @@ ROUTES: dict[str, Route] = {
     "supervision:report-attachment": r(STAFF, obj="reportattachment"),
     "enforcement:reward-list": r(STAFF),
     "enforcement:reward-create": r(OFFICERS | CHIEFS, post=p()),
+    # 批量批准 (issue 16): no reward ticked ⇒ back to the list (GET and bare POST); no result yet ⇒ the list.
+    "enforcement:reward-bulk-approve": r(CHIEFS, ok=302, post=p(ok=302)),
+    "enforcement:reward-bulk-result": r(STAFF, ok=302),
     "enforcement:reward-detail": r(STAFF, obj="reward"),
     "enforcement:reward-approve": r(CHIEFS, obj="reward", method="post", ok=302),
     "enforcement:reward-reject": r(CHIEFS, obj="reward", method="post", ok=302),

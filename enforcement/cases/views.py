@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from enforcement.agreement_actions.models import AgreementAction
@@ -31,7 +30,7 @@ from enforcement.cases.models import (
     Report,
 )
 from enforcement.cases.penalties import describe_range
-from enforcement.cases.procedure import ACTIONS, available_actions
+from enforcement.cases.procedure import ACTIONS, TABLE, available_actions
 from enforcement.cases.selectors import next_steps
 from enforcement.cases.services import CLOSE_BASES
 from enforcement.documents.models import DocumentKind
@@ -42,10 +41,9 @@ from enforcement.legal.models import PaymentPlan
 from enforcement.legal.selectors import applicable, legal_panel
 from enforcement.records.selectors import record_section
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
-from portal.bulk import BulkRefused, clean_ids
 from portal.exports import xlsx_response
 from portal.forms import form_errors_from
-from portal.mixins import FilteredListMixin, ScopedMixin
+from portal.mixins import BulkResultView, BulkStepView, FilteredListMixin, ScopedMixin
 from portal.permissions import object_perm_checker
 from supervision.org.models import AuditEvent
 
@@ -427,84 +425,43 @@ class CaseActionView(ScopedMixin, FormView):
         return redirect(self.object)
 
 
-class CaseBulkActionView(ScopedMixin, View):
-    """批量批准: GET shows the ticked cases by name with one shared comment; POST takes the step on all of
-    them, all or nothing (``cases_act_many``, each case audited on its own), keeps the per-case outcome in the
-    session and sends the user to the result page (post, redirect, get). Only batchable table steps."""
+class CaseBulkApproveFilingView(BulkStepView):
+    """批量批准立案 from the chief's approval queue: the ticked cases, one shared comment, all or nothing
+    (``cases_act_many``: each case through ``case_act``, audited on its own)."""
 
     model = Case
-    action = "approve_filing"
-    back_query = "?queue=approval"
+    table = TABLE
+    step = "approve_filing"
+    result_url = "enforcement:case-bulk-result"
+    session_key = "enforcement:case-bulk-result"
     template_name = "enforcement/case_bulk_confirm.html"
 
-    def get_permission_required(self) -> str:
-        return ACTIONS[self.action].permission
+    @property
+    def list_url(self):
+        return reverse("enforcement:case-list") + "?queue=approval"
 
-    def _back(self):
-        return redirect(reverse("enforcement:case-list") + self.back_query)
+    def run(self, *, ids, by, comment):
+        return cases_services.cases_act_many(ids=ids, action=self.step, by=by, comment=comment)
 
-    def get(self, request):
-        try:
-            ids = clean_ids(request.GET.getlist("ids"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return self._back()
-        cases = (
-            Case.objects.visible_to(request.user)
-            .filter(pk__in=ids)
+    def describe(self, obj) -> str:
+        return f"{obj.number} {obj.title}"
+
+    def confirm_queryset(self, ids):
+        return (
+            super()
+            .confirm_queryset(ids)
             .select_related("institution", "jurisdiction")
             .prefetch_related(Prefetch("assignments", CaseOfficer.objects.select_related("user")))
             .order_by("number")
         )
-        context = {"cases": cases, "ids": ids, "action": ACTIONS[self.action], "unknown": len(ids) - len(cases),
-                   "back": reverse("enforcement:case-list") + self.back_query}  # fmt: skip
-        return TemplateResponse(request, self.template_name, context)
-
-    def post(self, request):
-        comment = (request.POST.get("comment") or "").strip()
-        if len(comment) > COMMENT_MAX:
-            messages.error(request, _("The comment is too long."))
-            return self._back()
-        try:
-            report = cases_services.cases_act_many(
-                ids=request.POST.getlist("ids"), action=self.action, by=request.user, comment=comment
-            )
-            done = True
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return self._back()
-        except BulkRefused as refused:
-            report, done = refused.outcome, False
-        request.session[BULK_RESULT_KEY] = {
-            "action": self.action,
-            "done": done,
-            "items": [
-                {
-                    "case": item.obj.pk if item.obj is not None else None,
-                    "name": f"{item.obj.number} {item.obj.title}" if item.obj is not None else "",
-                    "ok": item.ok,
-                    "message": item.message,
-                }
-                for item in report.items
-            ],
-        }
-        return redirect("enforcement:case-bulk-result")
 
 
-BULK_RESULT_KEY = "enforcement:case-bulk-result"
-COMMENT_MAX = 2000
-
-
-class CaseBulkResultView(ScopedMixin, View):
-    """The outcome of the last bulk step, case by case (read again on reload; nothing is done twice)."""
-
+class CaseBulkResultView(BulkResultView):
     model = Case
     permission_required = "enforcement.view_case"
+    table = TABLE
+    session_key = CaseBulkApproveFilingView.session_key
 
-    def get(self, request):
-        result = request.session.get(BULK_RESULT_KEY)
-        if not result or result.get("action") not in ACTIONS:
-            return redirect("enforcement:case-list")
-        context = {"result": result, "action": ACTIONS[result["action"]],
-                   "back": reverse("enforcement:case-list") + "?queue=approval"}  # fmt: skip
-        return TemplateResponse(request, "enforcement/case_bulk_result.html", context)
+    @property
+    def fallback_url(self):
+        return reverse("enforcement:case-list")

@@ -60,7 +60,7 @@ def test_batch_approval_of_filings(browser, no_page_errors, cast, driver):
         tick(page, "ids", case.pk)
     with page.expect_navigation():
         page.click("#bulk-approve button[type='submit']")
-    table = page.inner_text("#bulk-cases")
+    table = page.inner_text("#bulk-records")
     assert all(case.number in table and case.title in table for case in cases)
     page.fill("#id_comment", "同意立案")
     browser.screenshot(page, "confirm")

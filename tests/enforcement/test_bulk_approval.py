@@ -9,6 +9,7 @@ from django.urls import reverse
 from enforcement.cases.models import Case, CaseEvent, CaseState
 from enforcement.cases.procedure import TABLE
 from enforcement.cases.services import case_act, cases_act_many
+from enforcement.rewards.transitions import TRANSITIONS as REWARD_TRANSITIONS
 from portal import bulk
 from supervision.leads.transitions import TRANSITIONS as LEAD_TRANSITIONS
 from supervision.org.models import AuditEvent
@@ -47,6 +48,7 @@ def states(cases):
 def test_only_steps_marked_batchable_may_be_taken_in_bulk():
     assert [t.name for t in TABLE.batchable()] == ["approve_filing"]
     assert [t.name for t in LEAD_TRANSITIONS.batchable()] == ["dispatch"]
+    assert [t.name for t in REWARD_TRANSITIONS.batchable()] == ["approve"]
     # A penalty decision needs its own reasoning for each case: never batched.
     assert not bulk.is_batchable(TABLE, "decide")
     with pytest.raises(ValueError):
