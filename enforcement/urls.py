@@ -14,6 +14,11 @@ urlpatterns = [
     path("cases/", cases_views.CaseListView.as_view(), name="case-list"),
     path("cases/export/", cases_views.CaseExportView.as_view(), name="case-export"),
     path("cases/new/", cases_views.CaseCreateView.as_view(), name="case-create"),
+    # 批量批准立案 (issue 16): confirm the ticked cases, then the per-case result (post, redirect, get).
+    path(
+        "cases/bulk/approve-filing/", cases_views.CaseBulkApproveFilingView.as_view(), name="case-bulk-approve-filing"
+    ),
+    path("cases/bulk/result/", cases_views.CaseBulkResultView.as_view(), name="case-bulk-result"),
     path("cases/<int:pk>/", cases_views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:pk>/act/<slug:action>/", cases_views.CaseActionView.as_view(), name="case-act"),
     path("cases/<int:pk>/hearing/", hearings_views.HearingRecordView.as_view(), name="case-hearing"),  # issue 15
@@ -55,6 +60,8 @@ urlpatterns = [
     # Whistleblower rewards (issue 6)
     path("rewards/", rewards_views.RewardListView.as_view(), name="reward-list"),
     path("rewards/new/", rewards_views.RewardCreateView.as_view(), name="reward-create"),
+    path("rewards/bulk/approve/", rewards_views.RewardBulkApproveView.as_view(), name="reward-bulk-approve"),
+    path("rewards/bulk/result/", rewards_views.RewardBulkResultView.as_view(), name="reward-bulk-result"),
     path("rewards/<int:pk>/", rewards_views.RewardDetailView.as_view(), name="reward-detail"),
     path("rewards/<int:pk>/approve/", rewards_views.RewardApproveView.as_view(), name="reward-approve"),
     path("rewards/<int:pk>/reject/", rewards_views.RewardRejectView.as_view(), name="reward-reject"),

@@ -197,3 +197,106 @@ class LookupView(ScopedMixin, View):
     def get(self, request, *args, **kwargs):
         q = request.GET.get("q", "").strip()[:60]
         return lookup_response(self.scoped_queryset(), q, self.search_fields, self.label)
+
+
+class BulkStepView(ScopedMixin, View):
+    """批量操作 pages for one batchable step of a transition table (``portal.bulk``), post-redirect-get:
+
+    GET ``?ids=..&ids=..``: the ticked records by name, one shared comment, the button (nothing changes);
+    POST: ``run(ids=, by=, comment=)`` takes the step on all of them, all or nothing; the per-record outcome
+    goes into the session and the user is sent to ``result_url`` (``BulkResultView``), where a reload reads it
+    again and nothing is done twice. Bad ids (none, too many) go back to the list with a message.
+    """
+
+    table = None  # the record's TransitionTable
+    step = ""  # the batchable step's name
+    list_url = ""  # where the ticks are (and "cancel" / "back" go)
+    result_url = ""  # the BulkResultView's URL name
+    session_key = ""
+    template_name = "includes/bulk_confirm.html"
+    comment_max = 2000
+
+    def get_permission_required(self) -> str:
+        return self.table.get(self.step).permission
+
+    def run(self, *, ids, by, comment):  # the service: returns a BulkReport or raises BulkRefused
+        raise NotImplementedError
+
+    def describe(self, obj) -> str:
+        """How a record is named on the pages (never an id)."""
+        return str(obj)
+
+    def confirm_queryset(self, ids):
+        return self.scoped_queryset().filter(pk__in=ids)
+
+    def _back(self):
+        return redirect(self.list_url)
+
+    def get(self, request, *args, **kwargs):
+        from portal.bulk import clean_ids
+
+        try:
+            ids = clean_ids(request.GET.getlist("ids"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return self._back()
+        records = list(self.confirm_queryset(ids))
+        context = {
+            "view": self,
+            "step": self.table.get(self.step),
+            "records": [(obj, self.describe(obj), self.table.state_label(obj)) for obj in records],
+            "ids": ids,
+            "unknown": len(ids) - len(records),
+            "back": self.list_url,
+        }
+        from django.template.response import TemplateResponse
+
+        return TemplateResponse(request, self.template_name, context)
+
+    def post(self, request, *args, **kwargs):
+        from portal.bulk import BulkRefused
+
+        comment = (request.POST.get("comment") or "").strip()
+        if len(comment) > self.comment_max:
+            messages.error(request, _("The comment is too long."))
+            return self._back()
+        try:
+            report, done = self.run(ids=request.POST.getlist("ids"), by=request.user, comment=comment), True
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return self._back()
+        except BulkRefused as refused:
+            report, done = refused.outcome, False
+        request.session[self.session_key] = {
+            "step": self.step,
+            "done": done,
+            "back": self.list_url,
+            "items": [
+                {
+                    "name": self.describe(item.obj) if item.obj is not None else "",
+                    "url": item.obj.get_absolute_url() if item.obj is not None else "",
+                    "ok": item.ok,
+                    "message": item.message,
+                }
+                for item in report.items
+            ],
+        }
+        return redirect(self.result_url)
+
+
+class BulkResultView(ScopedMixin, View):
+    """The outcome of the user's last bulk step of one kind, record by record (read from the session)."""
+
+    table = None
+    session_key = ""
+    template_name = "includes/bulk_result.html"
+    fallback_url = ""
+
+    def get(self, request, *args, **kwargs):
+        from django.template.response import TemplateResponse
+
+        result = request.session.get(self.session_key)
+        step = self.table.get(result.get("step", "")) if result else None
+        if step is None:
+            return redirect(self.fallback_url)
+        return TemplateResponse(request, self.template_name, {"result": result, "step": step})

@@ -40,6 +40,7 @@ class Transition:
     guard: Guard | None = None  # allowed(obj, user) -> bool: a stage rule beyond state and permission
     refusal: object = ""  # why the guard refuses (a 403): a text, or refusal(obj, user) -> text
     internal: bool = False  # taken inside another service (which checks its own permission): no button
+    batchable: bool = False  # may be taken on several records at once (portal.bulk): needs no per-record input
 
     @property
     def permission(self) -> str:
@@ -99,6 +100,10 @@ class TransitionTable:
 
     def names(self) -> list[str]:
         return list(self.transitions)
+
+    def batchable(self) -> list[Transition]:
+        """The steps that may be taken on several records at once (``portal.bulk``)."""
+        return [t for t in self.transitions.values() if t.batchable]
 
     def get(self, name: str) -> Transition | None:
         return self.transitions.get(name)

@@ -120,6 +120,10 @@ ROUTES: dict[str, Route] = {
     "supervision:agreement-detail": r(STAFF, obj="agreement"),
     # --- Enforcement pages (enforcement/urls.py) ---
     "enforcement:case-list": r(STAFF),
+    # 批量批准立案 (issue 16): no case ticked ⇒ back to the queue with a message (GET and bare POST alike);
+    # the result page without a result in the session ⇒ the case list.
+    "enforcement:case-bulk-approve-filing": r(CHIEFS, ok=302, post=p(ok=302)),
+    "enforcement:case-bulk-result": r(STAFF, ok=302),
     "enforcement:case-export": r(STAFF),
     "enforcement:case-create": r(OFFICERS, post=p()),
     "enforcement:case-detail": r(STAFF, obj="case"),
@@ -150,7 +154,6 @@ ROUTES: dict[str, Route] = {
     "enforcement:case-file-pdf": r(STAFF, obj="case"),
     "enforcement:case-file-zip": r(STAFF, obj="case"),
     "enforcement:case-file-verify": r(STAFF, obj="case", ok=405, post=p(ok=200)),
-    "enforcement:case-file-evidence": r(STAFF, obj="caseevidence"),
     "enforcement:agreementaction-document-issue": r(
         OFFICERS | CHIEFS | FUND_OFFICERS, obj="agreementaction", ok=405, post=p(ok=302)
     ),
@@ -243,6 +246,9 @@ ROUTES: dict[str, Route] = {
     "supervision:report-attachment": r(STAFF, obj="reportattachment"),
     "enforcement:reward-list": r(STAFF),
     "enforcement:reward-create": r(OFFICERS | CHIEFS, post=p()),
+    # 批量批准 (issue 16): no reward ticked ⇒ back to the list (GET and bare POST); no result yet ⇒ the list.
+    "enforcement:reward-bulk-approve": r(CHIEFS, ok=302, post=p(ok=302)),
+    "enforcement:reward-bulk-result": r(STAFF, ok=302),
     "enforcement:reward-detail": r(STAFF, obj="reward"),
     "enforcement:reward-approve": r(CHIEFS, obj="reward", method="post", ok=302),
     "enforcement:reward-reject": r(CHIEFS, obj="reward", method="post", ok=302),
@@ -325,6 +331,7 @@ ROUTES: dict[str, Route] = {
     "agreement-detail": r(STAFF, api=True, obj="agreement"),
     # Enforcement API (enforcement/api.py). Supervisors, the administrator and users without a role get 403.
     "case-list": r(STAFF, api=True, post=p(OFFICERS, ok=400)),
+    "case-bulk-approve-filing": r(STAFF, api=True, ok=405, post=p(CHIEFS, ok=400)),  # no ids named: 400
     "case-detail": r(STAFF, api=True, obj="case"),
     "case-actions": r(STAFF, api=True, obj="case"),  # GET lists the caller's available actions; POST acts
     "case-events": r(STAFF, api=True, obj="case"),
@@ -400,7 +407,6 @@ ROUTES: dict[str, Route] = {
     "case-file": r(STAFF, api=True, obj="case"),
     "case-file-pdf": r(STAFF, api=True, obj="case"),
     "case-file-zip": r(STAFF, api=True, obj="case"),
-    "case-file-evidence": r(STAFF, api=True, obj="caseevidence"),
 }
 
 # Route-name prefixes covered by a rule instead of one entry each.

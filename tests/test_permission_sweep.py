@@ -247,7 +247,7 @@ def _evidence_objects(cases) -> dict:
         preservation = Preservation.objects.create(case=case, requested_by=someone, **record)
         sealing = Sealing.objects.create(case=case, sealed_on="2026-03-01", sealed_by=someone, **record)
         for name, obj in (("caseevidence", evidence), ("casepreservation", preservation), ("casesealing", sealing)):
-            objects[name][branch] = SimpleNamespace(pk=case.pk, doc=obj.pk, evidence=obj.pk)
+            objects[name][branch] = SimpleNamespace(pk=case.pk, doc=obj.pk)
     return objects
 
 
@@ -348,8 +348,6 @@ def _url(name, params, obj):
             kwargs["doc"] = getattr(obj, "doc", obj.pk)  # a document under its record (issue 4)
         elif param == "record_kind":
             kwargs["record_kind"] = "inquiry_record"  # a new investigation record (issue 15)
-        elif param == "evidence":
-            kwargs["evidence"] = obj.evidence  # an evidence item under its case (issue 15)
         elif param == "kind":
             # Print previews of documents not issued yet (issue 4).
             kwargs["kind"] = "agreement_notice" if "agreementaction" in name else "filing_form"
@@ -389,7 +387,7 @@ def _target(objects, model, branch):
     if model is None:
         return None
     if branch == MISSING:
-        return SimpleNamespace(pk=987654, doc=987654, evidence=987654)
+        return SimpleNamespace(pk=987654, doc=987654)
     return objects[model][branch]
 
 
@@ -532,7 +530,7 @@ def test_missing_object_is_404_like_out_of_scope(objects, sweep_request):
     for name, route in ROUTES.items():
         if not route.obj:
             continue
-        url = _url(name, all_routes()[name] - {"format"}, SimpleNamespace(pk=987654, doc=987654, evidence=987654))
+        url = _url(name, all_routes()[name] - {"format"}, SimpleNamespace(pk=987654, doc=987654))
         preferred = ("b01_chief", "director", "enf_officer", "supervisor")
         who = next((u for u in (*preferred, *sorted(route.roles)) if u in route.roles), "director")  # one who may
         assert sweep_request(route.method or "get", url, who).status_code == 404, name

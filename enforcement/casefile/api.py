@@ -1,8 +1,9 @@
 """REST API of the case file (contract ``cases/{id}/file/``): the catalogue as JSON, the bound PDF, the ZIP with
-``manifest.json``, and one evidence item's bytes. Scope first: the case comes from ``Case.objects.visible_to``
-(404 outside the caller's scope); whoever sees the case reads its file. Every download is audited."""
+``manifest.json``; an evidence item's bytes come from the evidence feature's ``case-evidence-file``. Scope
+first: the case comes from ``Case.objects.visible_to`` (404 outside the caller's scope); whoever sees the case
+reads its file. Every download is audited."""
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers
@@ -12,9 +13,6 @@ from rest_framework.views import APIView
 
 from enforcement.casefile import selectors, services
 from enforcement.cases.models import Case
-from enforcement.evidence.api import EVIDENCE_DOWNLOAD
-from enforcement.evidence.models import Evidence
-from portal import evidence as evidence_files
 from portal.api import DomainPermission
 
 
@@ -54,7 +52,7 @@ class CaseFileMixin:
 def item_url(request, case: Case, item: selectors.FileItem) -> str:
     if item.is_document:
         return reverse("case-document-download", kwargs={"pk": case.pk, "doc": item.source.pk}, request=request)
-    return reverse("case-file-evidence", kwargs={"pk": case.pk, "evidence": item.source.pk}, request=request)
+    return reverse("case-evidence-file", kwargs={"pk": case.pk, "doc": item.source.pk}, request=request)
 
 
 class CaseFileView(CaseFileMixin, APIView):
@@ -107,18 +105,3 @@ class CaseFileZipView(CaseFileMixin, APIView):
         data = services.file_zip(case)
         services.file_record_download(case=case, by=request.user, what="file.zip")
         return download(data, f"{case.number}-file.zip", "application/zip")
-
-
-class CaseFileEvidenceView(CaseFileMixin, APIView):
-    @extend_schema(tags=["cases"], responses=EVIDENCE_DOWNLOAD)
-    def get(self, request, *args, **kwargs):
-        """One evidence item's stored bytes, unchanged (audited)."""
-        evidence = selectors.case_evidence(self.get_case(), self.kwargs["evidence"])
-        services.file_record_download(case=evidence.case, by=request.user, what="evidence", obj=evidence,
-                                      sha256=evidence.sha256)  # fmt: skip
-        return evidence_response(evidence)
-
-
-def evidence_response(evidence: Evidence) -> FileResponse:
-    """The stored bytes with the content type recorded at upload (the evidence feature's one download)."""
-    return evidence_files.file_response(evidence)

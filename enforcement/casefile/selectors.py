@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,7 +205,7 @@ def file_items(case: Case) -> list[FileItem]:
             title, number, day = source.title, "", source.collected_on
             label = source.title
             suffix = PurePosixPath(source.file.name or "").suffix.lower() if source.file else ""
-            url = reverse("enforcement:case-file-evidence", args=[case.pk, source.pk])
+            url = reverse("enforcement:case-evidence-download", args=[case.pk, source.pk])  # the evidence feature's
             digest = source.sha256
         name = f"{seq:02d}-{_safe(kind)}-{_safe(label)}{suffix}"
         items.append(
@@ -214,14 +213,6 @@ def file_items(case: Case) -> list[FileItem]:
                      source=source)
         )  # fmt: skip
     return items
-
-
-def case_evidence(case: Case, pk) -> Evidence:
-    """One evidence item of the case with a stored file (404 otherwise)."""
-    evidence = Evidence.objects.filter(case=case, pk=pk).select_related("case").first()
-    if evidence is None or not evidence.file:
-        raise Http404(_("Not found."))
-    return evidence
 
 
 # --- The manifest -------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Pages of the case file (卷宗): the catalogue with its completeness, the downloads (bound PDF, ZIP with
-``manifest.json``, one evidence item), and verification against the manifest recorded at archiving.
+``manifest.json``; an evidence item through the evidence feature's download), and verification against the
+manifest recorded at archiving.
 
 Same order of checks as every page (``ScopedMixin``): login, the view permission anywhere (403), the case from
 ``visible_to`` (404 out of scope or absent), the permission on the case (403). Every download is audited.
@@ -11,7 +12,7 @@ from django.views import View
 from django.views.generic import DetailView
 
 from enforcement.casefile import selectors, services
-from enforcement.casefile.api import download, evidence_response
+from enforcement.casefile.api import download
 from enforcement.cases.models import Case, CaseState
 from enforcement.cases.procedure import ACTIONS, available_actions
 from portal.mixins import ScopedMixin
@@ -64,14 +65,6 @@ class CaseFileZipView(CaseFileMixin, View):
         data = services.file_zip(case)
         services.file_record_download(case=case, by=request.user, what="file.zip")
         return download(data, f"{case.number}-file.zip", "application/zip")
-
-
-class CaseFileEvidenceView(CaseFileMixin, View):
-    def get(self, request, *args, **kwargs):
-        evidence = selectors.case_evidence(self.object, self.kwargs["evidence"])
-        services.file_record_download(case=self.object, by=request.user, what="evidence", obj=evidence,
-                                      sha256=evidence.sha256)  # fmt: skip
-        return evidence_response(evidence)
 
 
 class CaseFileVerifyView(CaseFileMixin, View):

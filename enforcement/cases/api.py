@@ -21,7 +21,7 @@ from enforcement.cases.models import Case, CaseEvent, ProposedPenalty
 from enforcement.cases.procedure import ACTIONS, available_actions
 from enforcement.cases.selectors import next_steps
 from enforcement.cases.views import case_detail_queryset
-from portal import jsonforms
+from portal import bulk, jsonforms
 from portal.api import Conflict, ObjectRoutesMixin, ScopedViewSetMixin
 from portal.permissions import object_perm_checker
 
@@ -65,6 +65,42 @@ def request_data(request) -> Mapping:
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class BulkActionRequest(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=bulk.BULK_MAX,
+        help_text=_("The cases, at most 100 at a time."),
+    )  # fmt: skip
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class BulkItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    number = serializers.CharField(allow_blank=True)
+    state = serializers.CharField(allow_blank=True)
+    message = serializers.CharField(allow_blank=True)
+
+
+class BulkReportSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    results = BulkItemSerializer(many=True)
+    errors = BulkItemSerializer(many=True, required=False)
+
+
+def bulk_items(report: bulk.BulkReport) -> list[dict]:
+    """The per-case report: a case the caller cannot see shows only the id they sent and "not found"."""
+    return [
+        {
+            "id": item.pk,
+            "ok": item.ok,
+            "number": item.obj.number if item.obj is not None else "",
+            "state": item.obj.state if item.obj is not None and item.ok else "",
+            "message": item.message,
+        }
+        for item in report.items
+    ]
 
 
 ERRORS = {
@@ -253,6 +289,7 @@ class CaseViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
     filterset_class = CaseFilter
     perms = {
         "create": "enforcement.add_case",
+        "bulk_approve_filing": ACTIONS["approve_filing"].permission,
         # Reading a case is enough to ask for an action; the action's own permission is checked on the case.
         "*": VIEW_CASE,
     }
@@ -296,6 +333,36 @@ class CaseViewSet(ObjectRoutesMixin, ScopedViewSetMixin, mixins.CreateModelMixin
         with domain_errors():
             case = cases_services.case_open(by=request.user, **form.to_kwargs())
         return self._case_response(case, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=BulkActionRequest,
+        responses={
+            200: BulkReportSerializer,
+            400: ERRORS[400],
+            403: ERRORS[403],
+            409: OpenApiResponse(BulkReportSerializer, description="Nothing was approved; each refusal listed."),
+        },
+        description="批量批准立案: approve the filing of several cases at once, all or nothing, each case audited on "
+        "its own. A case outside the caller's scope is refused as not found, like one that does not exist.",
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-approve-filing", url_name="bulk-approve-filing",
+            filter_backends=[], pagination_class=None)  # fmt: skip
+    def bulk_approve_filing(self, request, **kwargs):
+        body = BulkActionRequest(data=request_data(request))
+        body.is_valid(raise_exception=True)
+        try:
+            report = cases_services.cases_act_many(
+                ids=body.validated_data["ids"], action="approve_filing", by=request.user,
+                comment=body.validated_data["comment"],
+            )  # fmt: skip
+        except bulk.BulkRefused as refused:
+            items = bulk_items(refused.outcome)
+            detail = _("Nothing was approved: %(count)d of the chosen cases cannot be.") % {
+                "count": len(refused.report)}  # fmt: skip
+            errors = [item for item in items if not item["ok"]]
+            return Response({"detail": detail, "results": items, "errors": errors}, status=status.HTTP_409_CONFLICT)
+        detail = _("%(count)d cases approved.") % {"count": len(report.items)}
+        return Response({"detail": detail, "results": bulk_items(report)})
 
     @extend_schema(
         methods=["GET"],

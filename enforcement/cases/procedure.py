@@ -48,7 +48,8 @@ OFFICER, CHIEF, LEGAL, DIRECTOR, FUND = Role.OFFICER, Role.CHIEF, Role.LEGAL_REV
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in [
-        _a("approve_filing", _("Approve filing"), {S.FILING}, S.INVESTIGATING, {CHIEF},
+        # Batchable (批量批准立案, portal.bulk): the team is already assigned, a shared comment at most.
+        _a("approve_filing", _("Approve filing"), {S.FILING}, S.INVESTIGATING, {CHIEF}, batchable=True,
            help=_("Assign at least two officers with valid certificates; starts the 90-day decision clock.")),
         _a("reject_filing", _("Do not file"), {S.FILING}, S.NOT_FILED, {CHIEF}, comment_required=True,
            style="outline-danger"),

@@ -31,7 +31,7 @@ from enforcement.cases.procedure import ACTIONS, TABLE, Action
 from enforcement.legal import services as legal_services
 from enforcement.recoveries import services as recovery_services
 from enforcement.rules.models import ViolationType
-from portal import audit, dates
+from portal import audit, bulk, dates
 from portal.errors import InvalidState
 from portal.numbering import next_number
 from portal.outcomes import notify_outcome
@@ -185,6 +185,23 @@ def case_act(*, case: Case, action: str, by: User, comment: str = "", data: dict
         if action in OUTCOME_KINDS:  # credit events and the like, in this transaction (enforcement.extensions)
             notify_outcome(OUTCOME_KINDS[action], locked, by, payload or {})
     return locked
+
+
+def cases_act_many(*, ids, action: str, by: User, comment: str = "") -> bulk.BulkReport:
+    """Take one batchable procedure action (批量批准立案: ``approve_filing``) on several cases, all or nothing
+    (``portal.bulk``): each case goes through ``case_act`` (the table, the action's rules such as two
+    certified officers assigned, its own event and audit row) with the shared comment. A case the user does
+    not see is refused as "not found"; any refusal ⇒ ``BulkRefused`` and nothing written."""
+    if not bulk.is_batchable(TABLE, action):
+        raise ValidationError({"action": _("This action cannot be taken on several cases at once.")})
+    comment = (comment or "").strip()
+    return bulk.bulk_transition(
+        TABLE,
+        action,
+        ids=ids,
+        queryset=Case.objects.visible_to(by),
+        step=lambda case: case_act(case=case, action=action, by=by, comment=comment),
+    )
 
 
 OUTCOME_KINDS = {

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from enforcement.cases.models import Case, Payment
 from enforcement.rewards.models import Reward
 from enforcement.rewards.transitions import TRANSITIONS
-from portal import audit
+from portal import audit, bulk
 from portal.errors import InvalidState
 from supervision.leads.models import Lead
 from supervision.org.models import User
@@ -156,6 +156,18 @@ def reward_approve(*, reward: Reward, by: User, comment: str = "", on: date | No
         actor=by, verb="approve", obj=current, before=before, after=audit.snapshot(current, ["state", "claim_due"])
     )
     return current
+
+
+def rewards_approve_many(*, ids, by: User, comment: str = "") -> bulk.BulkReport:
+    """批量批准 rewards (``portal.bulk``): all or nothing, each through ``reward_approve`` (its own audit row)
+    with the shared comment; a reward the user does not see is refused as "not found"."""
+    return bulk.bulk_transition(
+        TRANSITIONS,
+        "approve",
+        ids=ids,
+        queryset=Reward.objects.visible_to(by).select_related("case"),
+        step=lambda reward: reward_approve(reward=reward, by=by, comment=comment),
+    )
 
 
 @transaction.atomic

@@ -20,7 +20,8 @@ def not_the_proposer(reward: Reward, user) -> bool:
 TRANSITIONS = TransitionTable(
     [
         transition("approve", _("Approve"), {S.PROPOSED}, S.APPROVED, perm="enforcement.approve_reward",
-                   roles={Role.CHIEF}, guard=not_the_proposer, refusal=_("Nobody approves their own proposal.")),
+                   roles={Role.CHIEF}, guard=not_the_proposer, refusal=_("Nobody approves their own proposal."),
+                   batchable=True),  # 批量批准 (portal.bulk): the amount was set when proposed
         transition("reject", _("Reject"), {S.PROPOSED}, S.REJECTED, perm="enforcement.approve_reward",
                    roles={Role.CHIEF}, comment_required=True, style="outline-danger"),
         # The claim must also fall within the claim period: the service checks the date it is given.

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
@@ -15,8 +16,9 @@ from enforcement.rewards import services as reward_services
 from enforcement.rewards.models import Reward
 from enforcement.rewards.transitions import TRANSITIONS
 from portal.errors import InvalidState
+from portal.formatting import money
 from portal.forms import StyledFormMixin, form_errors_from
-from portal.mixins import FilteredListMixin, ScopedMixin, StepView
+from portal.mixins import BulkResultView, BulkStepView, FilteredListMixin, ScopedMixin, StepView
 from supervision.org.filters import ScopedFilterSet, SearchFilter
 from supervision.org.models import AuditEvent
 from supervision.reports.models import Report
@@ -78,7 +80,41 @@ class RewardListView(RewardQuerysetMixin, FilteredListMixin, ScopedMixin, ListVi
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = self.request.user.has_perm("enforcement.add_reward")
+        context["bulk_approve"] = self.request.user.has_perm(TRANSITIONS.get("approve").permission)
         return context
+
+
+class RewardBulkApproveView(RewardQuerysetMixin, BulkStepView):
+    """批量批准 rewards ticked on the list: one shared comment, all or nothing, each audited on its own."""
+
+    table = TRANSITIONS
+    step = "approve"
+    result_url = "enforcement:reward-bulk-result"
+    session_key = "enforcement:reward-bulk-result"
+
+    @property
+    def list_url(self):
+        return reverse("enforcement:reward-list")
+
+    def run(self, *, ids, by, comment):
+        return reward_services.rewards_approve_many(ids=ids, by=by, comment=comment)
+
+    def describe(self, obj) -> str:
+        return _("Reward for case %(number)s: %(amount)s yuan") % {
+            "number": obj.case.number,
+            "amount": money(obj.amount),
+        }
+
+
+class RewardBulkResultView(BulkResultView):
+    model = Reward
+    permission_required = "enforcement.view_reward"
+    table = TRANSITIONS
+    session_key = RewardBulkApproveView.session_key
+
+    @property
+    def fallback_url(self):
+        return reverse("enforcement:reward-list")
 
 
 class RewardCreateView(ScopedMixin, FormView):

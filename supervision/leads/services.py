@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit
+from portal import audit, bulk
 from portal.workdays import add_working_days
 from supervision.leads.models import Lead
 from supervision.leads.transitions import TRANSITIONS
@@ -123,51 +123,24 @@ def lead_dispatch(*, lead: Lead, by: User, officer: User | None = None, on: date
     return current
 
 
-class BulkRefused(Exception):
-    """A bulk step refused as a whole: ``report`` says, for each refused record, why (nothing was written)."""
-
-    def __init__(self, report: list[tuple[int, str]]):
-        self.report = report
-        super().__init__("; ".join(f"{pk}: {message}" for pk, message in report))
-
-
-def _refusal(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
-
-
 def leads_dispatch_many(*, ids: list[int], by: User, officer: User | None = None) -> list[Lead]:
-    """Dispatch several leads in one go (批量分派): all or nothing. Each lead goes through ``lead_dispatch`` (its
-    transition, its officer check, its own audit row); a lead the user does not see is refused like a missing
-    one. If any is refused, nothing is written and ``BulkRefused`` lists every refusal."""
-    from portal.errors import InvalidState
-
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        raise ValidationError({"leads": _("Choose at least one lead.")})
-    if len(ids) > BULK_MAX:
-        raise ValidationError({"leads": _("At most %(max)d leads at a time.") % {"max": BULK_MAX}})
-    visible = {lead.pk: lead for lead in Lead.objects.visible_to(by).filter(pk__in=ids).select_related("institution")}
-    done, report = [], []
-    with transaction.atomic():
-        for pk in ids:
-            lead = visible.get(pk)
-            if lead is None:
-                report.append((pk, _("Not found.")))
-                continue
-            try:
-                done.append(lead_dispatch(lead=lead, by=by, officer=officer))
-            except (ValidationError, PermissionDenied, InvalidState) as exc:
-                report.append((pk, _refusal(exc)))
-        if report:
-            transaction.set_rollback(True)
-    if report:
-        raise BulkRefused(report)
-    return done
+    """Dispatch several leads in one go (批量分派): all or nothing (``portal.bulk``). Each lead goes through
+    ``lead_dispatch`` (its transition, its officer check, its own audit row); a lead the user does not see is
+    refused like a missing one. If any is refused, nothing is written and ``BulkRefused`` lists every refusal."""
+    report = bulk.bulk_transition(
+        TRANSITIONS,
+        "dispatch",
+        ids=ids,
+        queryset=Lead.objects.visible_to(by).select_related("institution"),
+        step=lambda lead: lead_dispatch(lead=lead, by=by, officer=officer),
+        field_name="leads",
+        limit=BULK_MAX,
+    )
+    return report.done
 
 
-BULK_MAX = 200  # leads in one bulk request
+BulkRefused = bulk.BulkRefused  # the pages and the API catch it here
+BULK_MAX = 200  # leads in one bulk request (the API's documented cap)
 
 
 @transaction.atomic

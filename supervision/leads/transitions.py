@@ -16,7 +16,7 @@ CONVERTIBLE = frozenset({L.CONFIRMED})  # may be followed up by a case or an agr
 TRANSITIONS = TransitionTable(
     [
         transition("dispatch", _("Dispatch"), {L.NEW}, L.DISPATCHED, perm="supervision.dispatch_lead",
-                   roles={Role.ANALYST, Role.CHIEF}),
+                   roles={Role.ANALYST, Role.CHIEF}, batchable=True),  # 批量分派 (portal.bulk)
         transition("start_verification", _("Start verification"), {L.DISPATCHED}, L.VERIFYING,
                    perm="supervision.verify_lead", roles={Role.OFFICER, Role.CHIEF}),
         transition("dismiss", _("Dismiss"), {L.VERIFYING}, L.DISMISSED, perm="supervision.decide_lead",

@@ -135,6 +135,25 @@ def test_downloads_are_audited(driver, api_for, cast):
     assert [row.after["what"] for row in rows] == ["file.zip"]
 
 
+def test_evidence_items_link_to_the_evidence_download_which_is_audited(driver, client_for, api_for, cast):
+    """The file has no evidence route of its own (issue 16): its items link to the evidence feature's download,
+    and following the link leaves the evidence feature's audit row."""
+    case = executing_case(driver)
+    add_evidence(case, driver.o1)
+    evidence = next(i for i in selectors.file_items(case) if not i.is_document)
+    page_url = reverse("enforcement:case-evidence-download", args=[case.pk, evidence.source.pk])
+    assert evidence.url == page_url
+    assert page_url in client_for(cast.b01_chief).get(reverse("enforcement:case-file", args=[case.pk])).content.decode()
+    api = api_for(cast.b01_chief)
+    listed = {item["url"] for item in api.get(f"{API}{case.pk}/file/").json()["items"]}
+    api_url = reverse("case-evidence-file", args=[case.pk, evidence.source.pk])
+    assert any(url.endswith(api_url) for url in listed)
+    assert client_for(cast.b01_chief).get(page_url).status_code == 200
+    assert api.get(api_url).status_code == 200
+    rows = AuditEvent.objects.filter(verb="download", object_id=str(evidence.source.pk), actor=cast.b01_chief)
+    assert rows.count() == 2 and all(row.after["sha256"] == evidence.sha256 for row in rows)
+
+
 # --- The bound PDF ------------------------------------------------------------------------------------------------
 
 
@@ -354,6 +373,6 @@ def test_another_branch_officer_gets_404_on_every_route(driver, client_for, api_
     for name in ("case-file", "case-file-pdf", "case-file-zip"):
         assert client.get(reverse(f"enforcement:{name}", args=[case.pk])).status_code == 404, name
         assert api.get(reverse(name, args=[case.pk])).status_code == 404, name
-    assert client.get(reverse("enforcement:case-file-evidence", args=[case.pk, evidence.pk])).status_code == 404
-    assert api.get(reverse("case-file-evidence", args=[case.pk, evidence.pk])).status_code == 404
+    assert client.get(reverse("enforcement:case-evidence-download", args=[case.pk, evidence.pk])).status_code == 404
+    assert api.get(reverse("case-evidence-file", args=[case.pk, evidence.pk])).status_code == 404
     assert client.post(reverse("enforcement:case-file-verify", args=[case.pk])).status_code == 404

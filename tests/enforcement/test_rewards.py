@@ -213,3 +213,39 @@ def test_reward_list_query_count_does_not_grow(rewardable, cast, client_for):
     with CaptureQueriesContext(connection) as fifty:
         assert client.get(url).context["paginator"].count == 50
     assert len(one) == len(fifty)
+
+
+def test_batch_approval_of_rewards_is_all_or_nothing_each_audited(rewardable, cast, client_for):
+    """批量批准 (issue 16): the chief ticks proposed rewards; their own proposal refuses the whole batch."""
+    from supervision.org.models import AuditEvent
+
+    report, case = rewardable
+
+    def proposed(by):
+        return Reward.objects.create(
+            report=report, case=CaseFactory(institution=case.institution), jurisdiction=case.jurisdiction,
+            tier="1", case_value=1000, rate="0.03", floor=400, cap=200000, amount=400, proposed_by=by,
+        )  # fmt: skip
+
+    rewards = [proposed(cast.b01_officer), proposed(cast.b01_officer)]
+    own = proposed(cast.b01_chief)
+    client = client_for(cast.b01_chief)
+    listing = client.get(reverse("enforcement:reward-list")).content.decode()
+    assert 'form="bulk-approve"' in listing and f'value="{rewards[0].pk}"' in listing
+    url = reverse("enforcement:reward-bulk-approve")
+    confirm = client.get(url, {"ids": [r.pk for r in rewards]}).content.decode()
+    assert rewards[0].case.number in confirm and "400.00" in confirm
+
+    response = client.post(url, {"ids": [rewards[0].pk, own.pk, rewards[1].pk], "comment": "同意"})
+    assert response.status_code == 302 and response.url == reverse("enforcement:reward-bulk-result")
+    result = client.get(response.url).content.decode()
+    assert "table-danger" in result and own.case.number in result
+    assert set(Reward.objects.values_list("state", flat=True)) == {Reward.State.PROPOSED}
+    assert not AuditEvent.objects.filter(verb="approve", object_id__in=[str(r.pk) for r in rewards]).exists()
+
+    client.post(url, {"ids": [r.pk for r in rewards], "comment": "同意"})
+    assert "已批准" in client.get(reverse("enforcement:reward-bulk-result")).content.decode()
+    assert {r.state for r in Reward.objects.filter(pk__in=[r.pk for r in rewards])} == {Reward.State.APPROVED}
+    assert AuditEvent.objects.filter(verb="approve", object_id__in=[str(r.pk) for r in rewards]).count() == 2
+    assert client_for(cast.b02_chief).post(url, {"ids": [rewards[0].pk]}).status_code == 302
+    assert client_for(cast.b01_officer).get(url, {"ids": [own.pk]}).status_code == 403
