@@ -78,7 +78,7 @@ def test_case_list_filter_form_loads_no_widget_template(cast):
     form.renderer = COMPACT_RENDERER
     with mock.patch.object(TemplatesSetting, "render", side_effect=AssertionError("fell back to a template")):
         html = "".join(str(field) for field in form)
-    assert 'name="state"' in html and ' selected>' in html
+    assert 'name="state"' in html and " selected>" in html
 
 
 def test_chosen_officer_keeps_its_name(cast, client_for):
@@ -89,3 +89,21 @@ def test_chosen_officer_keeps_its_name(cast, client_for):
     select = select[: select.index("</select>")]
     assert f'value="{officer.pk}" selected>{officer}' in select
     assert "data-typeahead=" in select and select.count("<option") == 2  # "—" and the chosen officer
+
+
+@pytest.mark.django_db
+def test_choice_label_writes_what_get_display_writes():
+    from django.utils import translation
+
+    from enforcement.cases.models import Case, CaseState
+    from portal.formatting import choice_label
+    from supervision.register.models import Institution
+
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for state in CaseState.values:
+                case = Case(state=state)
+                assert choice_label(case, "state") == case.get_state_display()
+            institution = Institution(kind=Institution.Kind.PRIMARY)
+            assert choice_label(institution, "kind") == institution.get_kind_display()
+    assert choice_label(Case(state="no-such-state"), "state") == "no-such-state"
