@@ -15,12 +15,24 @@
    The statistics page, API and the director's home (issue 17): stored monthly aggregates against the live
    computation, timed alternately in one run (``statistics_report``).
 3. Throughput of the case list served by gunicorn (2 sync workers, ``CONN_MAX_AGE`` 60) under ``wrk``
-   (Debian's ``wrk``; `make bench` installs it) with a logged-in user's session cookie, on loopback.
+   (Debian's ``wrk``; `make bench` installs it) with a logged-in user's session cookie, on loopback; the login
+   page on the same server right after, for the ratio.
+4. The director's home page at bench scale against the same page on a tenth of the data (its own database,
+   ``BENCH_TENTH_DATABASE_URL``, default the main name + ``_tenth``, created and loaded with
+   ``seed_demo --bench --bench-scale 0.1`` when missing): two server processes, one per database, asked in turn.
 
-Figures are printed and written to bench/results.md (sections "Bench data load", "Pages", "Throughput").
+The branch and city users are timed alternately, request by request, and each request's own SQL time is
+summed (``connection.execute_wrapper``): the issue-19 ratios (page / its SQL, branch / city, case list / login
+throughput, home at full / a tenth of the data) are read from one interleaved run, so that the machine's load
+falls on both sides alike. ``BENCH_ONLY`` runs a subset, comma-separated: ``pages``, ``statistics``,
+``throughput``, ``home`` (default: all); ``BENCH_REQUESTS`` and ``BENCH_WRK_SECONDS`` keep a run short.
+
+Figures are printed and written to bench/results.md (sections "Bench data load", "Pages", "Throughput",
+"Home page", "Issue 19 ratios").
 """
 
 import gc
+import json
 import os
 import re
 import shutil
@@ -44,18 +56,26 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "20"))
 WRK_CONNECTIONS = int(os.environ.get("BENCH_WRK_CONNECTIONS", "16"))
-ONLY = os.environ.get("BENCH_ONLY", "")  # "statistics": only the statistics section (make bench-statistics)
+# A subset, comma-separated: pages, statistics, throughput, home (empty: all). "statistics": make bench-statistics.
+ONLY = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
+TENTH_DATABASE_URL = os.environ.get("BENCH_TENTH_DATABASE_URL", f"{DATABASE_URL}_tenth")
+TENTH_SCALE = 0.1
+FIGURES: dict = {}  # what each section measured, for the issue-19 ratios
 BRANCH_USER = "bench_b04_chief001"
 CITY_USER = "director"
 # The bench database's files (the demo's issued decisions) live as long as the database: kept in var/.
 MEDIA_ROOT = os.environ.get("BENCH_MEDIA_ROOT", str(ROOT / "var" / "bench-media"))
 
 
-def setup() -> float | None:
+def wanted(section: str) -> bool:
+    return not ONLY or section in ONLY
+
+
+def setup(url: str = DATABASE_URL, scale: float = SCALE, media_root: str = MEDIA_ROOT) -> float | None:
     """Database, migrations, bench data. Returns the seconds the bench data took to load, if it was loaded."""
-    bench_environment(DATABASE_URL)
-    os.environ["MEDIA_ROOT"] = MEDIA_ROOT
-    ensure_database(DATABASE_URL)
+    bench_environment(url)
+    os.environ["MEDIA_ROOT"] = media_root
+    ensure_database(url)
     import django
 
     django.setup()
@@ -66,51 +86,105 @@ def setup() -> float | None:
 
     call_command("migrate", verbosity=0)
     if bench_data.is_seeded():
+        _analyze()
         return None
     started = time.perf_counter()
-    call_command("seed_demo", "--bench", "--bench-scale", str(SCALE))
-    return time.perf_counter() - started
+    call_command("seed_demo", "--bench", "--bench-scale", str(scale))
+    seconds = time.perf_counter() - started
+    _analyze()
+    return seconds
 
 
-def measure(client, path: str, total: int | None = None) -> dict:
+def _analyze() -> None:
+    """The planner's statistics as autovacuum leaves them on a settled database. A freshly loaded database, or a
+    copy made with ``createdb -T`` (whose row counts the statistics collector starts again from zero, so autovacuum
+    never analyzes it), keeps the row estimates of some point during the load: 14,000 inspections for 50,000, and
+    the list plans a hash join of every row."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+class SqlTimer:
+    """``connection.execute_wrapper``: the wall time of every query run inside it, summed."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def _p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20, method="inclusive")[18]
+
+
+def measure_alternately(clients: dict, path: str, totals: dict | None = None) -> dict:
+    """``path`` for each of ``clients`` ({who: logged-in client}), the users taking turns request by request (the
+    order swapped every round): p50 / p95 of the whole request and of its own SQL time, the queries of one
+    request, the rows shown."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(3):
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    # Read now: the next request's request_started signal empties the connection's query log.
-    captured = [q["sql"] for q in queries.captured_queries]
-    times = []
-    for _ in range(REQUESTS):
-        started = time.perf_counter()
-        response = client.get(path)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    if response.get("Content-Type", "").startswith("application/json") and "results" in response.json():
-        data = response.json()
-        rows = f"{len(data['results'])} of {data['count']:,}"
-    else:
-        rows = "1" if total is None else f"{min(50, total)} of {total:,}"
-    return {
-        "p50": statistics.median(times),
-        "p95": statistics.quantiles(times, n=20, method="inclusive")[18],
-        "queries": len(captured),
-        "rows": rows,
-        "sql": captured,
-        "bytes": len(response.content),
-    }
+    times = {who: [] for who in clients}
+    sql = {who: [] for who in clients}
+    captured, last = {}, {}
+    for who, client in clients.items():
+        for _ in range(3):
+            response = client.get(path)
+            assert response.status_code == 200, (path, who, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        # Read now: the next request's request_started signal empties the connection's query log.
+        captured[who] = [q["sql"] for q in queries.captured_queries]
+    order = list(clients)
+    for round_ in range(REQUESTS):
+        for who in order if round_ % 2 == 0 else reversed(order):
+            timer = SqlTimer()
+            with connection.execute_wrapper(timer):
+                started = time.perf_counter()
+                response = clients[who].get(path)
+                times[who].append((time.perf_counter() - started) * 1000)
+            sql[who].append(timer.seconds * 1000)
+            assert response.status_code == 200
+            last[who] = response
+    results = {}
+    for who, response in last.items():
+        total = (totals or {}).get(who)
+        if response.get("Content-Type", "").startswith("application/json") and "results" in response.json():
+            data = response.json()
+            rows = f"{len(data['results'])} of {data['count']:,}"
+        else:
+            rows = "1" if total is None else f"{min(50, total)} of {total:,}"
+        results[who] = {
+            "p50": statistics.median(times[who]),
+            "p95": _p95(times[who]),
+            "sql_p50": statistics.median(sql[who]),
+            "queries": len(captured[who]),
+            "rows": rows,
+            "sql": captured[who],
+            "bytes": len(response.content),
+        }
+    return results
+
+
+LIST_PAGES = ("case list", "lead list", "institution list", "inspection list", "report list")
 
 
 def pages_report() -> tuple[str, dict]:
     from django.test import Client
 
     from enforcement.cases.models import Case
+    from supervision.inspections.models import Inspection
     from supervision.leads.models import Lead
     from supervision.org.models import User
     from supervision.register.models import Institution
+    from supervision.reports.models import Report
 
     branch_user, city_user = User.objects.get(username=BRANCH_USER), User.objects.get(username=CITY_USER)
     case = Case.objects.filter(jurisdiction__code="B04", state="archived").order_by("pk").first()
@@ -118,40 +192,47 @@ def pages_report() -> tuple[str, dict]:
         ("case list", "/cases/"),
         ("lead list", "/leads/"),
         ("institution list", "/institutions/"),
+        ("inspection list", "/inspections/"),
+        ("report list", "/reports/"),
         ("case page", f"/cases/{case.pk}/"),
         ("API cases", "/api/v1/cases/"),
         ("API leads", "/api/v1/leads/"),
         ("API institutions", "/api/v1/institutions/"),
     ]
+    models = {"case list": Case, "lead list": Lead, "institution list": Institution, "inspection list": Inspection,
+              "report list": Report}  # fmt: skip
+    users = {"branch": branch_user, "city": city_user}
+    clients = {}
+    for who, user in users.items():
+        clients[who] = Client()
+        clients[who].force_login(user)
     results = {}
-    for who, user in (("branch", branch_user), ("city", city_user)):
-        client = Client()
-        client.force_login(user)
-        totals = {
-            "case list": Case.objects.visible_to(user).count(),
-            "lead list": Lead.objects.visible_to(user).count(),
-            "institution list": Institution.objects.visible_to(user).count(),
-        }
-        for name, path in pages:
-            results[(name, who)] = measure(client, path, totals.get(name))
-            r = results[(name, who)]
-            print(
-                f"{name:18} {who:7} {r['p50']:7.1f} {r['p95']:7.1f} ms {r['queries']:3} queries {r['rows']}", flush=True
-            )
+    for name, path in pages:
+        totals = {who: models[name].objects.visible_to(user).count() for who, user in users.items()} \
+            if name in models else None  # fmt: skip
+        for who, r in measure_alternately(clients, path, totals).items():
+            results[(name, who)] = r
+            print(f"{name:18} {who:7} {r['p50']:7.1f} {r['p95']:7.1f} ms (SQL {r['sql_p50']:5.1f}) "
+                  f"{r['queries']:3} queries {r['rows']}", flush=True)  # fmt: skip
     admin = Client()
     admin.force_login(User.objects.get(username="admin"))
-    results[("admin changelist", "superuser")] = measure(admin, "/admin/enforcement/case/", Case.objects.count())
+    results[("admin changelist", "superuser")] = measure_alternately(
+        {"superuser": admin}, "/admin/enforcement/case/", {"superuser": Case.objects.count()}
+    )["superuser"]
 
     lines = [
-        f"Database: PostgreSQL, the bench data set (demo + `seed_demo --bench`); {REQUESTS} requests per page after "
-        "3 warm-up requests, in process (Django test client, DEBUG off). Branch user: `bench_b04_chief001`, chief of "
-        "bench branch B04 (1/17 of the bench rows); city user: `director` (every row). Queries: one request.",
+        f"Database: PostgreSQL, the bench data set (demo + `seed_demo --bench`); {REQUESTS} requests per page and "
+        "user after 3 warm-up requests, in process (Django test client, DEBUG off), the branch and the city user "
+        "taking turns request by request. Branch user: `bench_b04_chief001`, chief of bench branch B04 (1/17 of the "
+        "bench rows); city user: `director` (every row). SQL: the request's own query time "
+        "(`connection.execute_wrapper`), p50. Queries: one request.",
         "",
-        "| page | user | p50 ms | p95 ms | queries | rows shown / total | response KB |",
-        "|---|---|---:|---:|---:|---|---:|",
+        "| page | user | p50 ms | p95 ms | SQL p50 ms | p50 / SQL | queries | rows shown / total | response KB |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     for (name, who), r in results.items():
-        lines.append(f"| {name} | {who} | {r['p50']:.1f} | **{r['p95']:.1f}** | {r['queries']} | {r['rows']} | "
+        lines.append(f"| {name} | {who} | {r['p50']:.1f} | **{r['p95']:.1f}** | {r['sql_p50']:.1f} | "
+                     f"{r['p50'] / max(r['sql_p50'], 0.01):.1f} | {r['queries']} | {r['rows']} | "
                      f"{r['bytes'] / 1024:.0f} |")  # fmt: skip
     lines += ["", "Targets:", ""]
     lists = [k for k in results if "list" in k[0] or k[0].startswith("API")]
@@ -172,7 +253,8 @@ def pages_report() -> tuple[str, dict]:
         f"{admin_r['p95']:.0f} ms, {ours_r['queries']} vs {admin_r['queries']} queries "
         f"({'met' if ours_r['p95'] <= admin_r['p95'] else 'missed'}: ours no slower).",
         "",
-        "The statistics pages have their own section (before/after the stored monthly aggregates).",
+        "The statistics pages have their own section (before/after the stored monthly aggregates); the issue-19 "
+        "ratios are gathered in their own section.",
     ]
     return "\n".join(lines), results
 
@@ -259,6 +341,7 @@ def statistics_report() -> str:
                      f"{queries['before']} → {queries['after']} |")  # fmt: skip
     lines += ["", f"Load average of the 2-core machine (other engineers' runs): {load_before:.1f} at the start, "
                   f"{os.getloadavg()[0]:.1f} at the end; the before/after ratio is the figure to read."]  # fmt: skip
+    FIGURES["statistics worst p95"] = worst_after
     lines += ["", f"Target (issue 17): the statistics page and API ≤ 300 ms p95 at bench scale: worst after "
                   f"**{worst_after:.0f} ms** ({'met' if worst_after <= 300 else 'missed'} on this run)."]  # fmt: skip
     return "\n".join(lines)
@@ -311,8 +394,8 @@ def session_cookie(username: str) -> str:
 
 
 def wrk(url: str, cookie: str) -> dict:
-    command = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency",
-               "-H", f"Cookie: sessionid={cookie}", url]  # fmt: skip
+    headers = ["-H", f"Cookie: sessionid={cookie}"] if cookie else []
+    command = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency", *headers, url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
@@ -346,6 +429,9 @@ def throughput_report() -> str:
             result = wrk(f"http://127.0.0.1:{port}/cases/", cookie)
             print(f"throughput {who}: {result}", flush=True)
             rows.append((who, username, result))
+        # The login page on the same server, anonymous: what the server does with a page that has no data.
+        login = wrk(f"http://127.0.0.1:{port}/accounts/login/", "")
+        print(f"throughput login page: {login}", flush=True)
     finally:
         stop(process)
     lines = [
@@ -359,13 +445,178 @@ def throughput_report() -> str:
     for who, username, r in rows:
         lines.append(f"| {who} (`{username}`) | {r['requests']:,} | **{r['rate']:.0f}** | {r['p50']:.0f} | "
                      f"{r['p99']:.0f} | {r['non2xx']} | {r['socket_errors']} |")  # fmt: skip
+    r = login
+    lines.append(f"| login page (anonymous, `/accounts/login/`) | {r['requests']:,} | **{r['rate']:.0f}** | "
+                 f"{r['p50']:.0f} | {r['p99']:.0f} | {r['non2xx']} | {r['socket_errors']} |")  # fmt: skip
     best = max(r["rate"] for _w, _u, r in rows)
+    city = next(r["rate"] for w, _u, r in rows if w == "city")
+    FIGURES["throughput ratio"] = (city, login["rate"])
     lines += ["", f"Target ≥ 250 req/s on the case list: best **{best:.0f} req/s** "
-                  f"({'met' if best >= 250 else 'missed'})."]  # fmt: skip
+                  f"({'met' if best >= 250 else 'missed'}). Case list (city) / login page on the same server: "
+                  f"**1/{login['rate'] / city:.1f}** (issue 19: ≥ 1/8)."]  # fmt: skip
     return "\n".join(lines)
 
 
+# --- The home page at bench scale and at a tenth of it ------------------------------------------------------------
+
+
+def home_worker(url: str, scale: float, media_root: str) -> None:
+    """A server process on one database (loaded when missing): answers each path read from stdin with the
+    director's request time and its SQL time, as one ``BENCH {json}`` line (anything else it prints is not)."""
+    seconds = setup(url, scale, media_root)
+    from django.db import connection
+    from django.test import Client
+
+    from enforcement.cases.models import Case
+    from supervision.org.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=CITY_USER))
+    for _ in range(3):
+        assert client.get("/").status_code == 200
+    print("BENCH " + json.dumps({"seeded": seconds, "cases": Case.objects.count()}), flush=True)
+    for line in sys.stdin:
+        timer = SqlTimer()
+        with connection.execute_wrapper(timer):
+            started = time.perf_counter()
+            response = client.get(line.strip())
+            elapsed = (time.perf_counter() - started) * 1000
+        print("BENCH " + json.dumps({"ms": elapsed, "sql": timer.seconds * 1000, "status": response.status_code}),
+              flush=True)  # fmt: skip
+
+
+def _answer(process: subprocess.Popen) -> dict:
+    while True:
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"home worker ended (exit {process.wait()})")
+        if line.startswith("BENCH "):
+            return json.loads(line[6:])
+
+
+def home_report() -> str:
+    """Issue 19: the director's home must not grow with the tables. The same page on the bench data and on a
+    tenth of it, one server process each, asked in turn."""
+    databases = {"bench scale": (DATABASE_URL, SCALE, MEDIA_ROOT),
+                 "a tenth": (TENTH_DATABASE_URL, TENTH_SCALE, f"{MEDIA_ROOT}-tenth")}  # fmt: skip
+    workers, ready = {}, {}
+    try:
+        for label, (url, scale, media) in databases.items():
+            workers[label] = subprocess.Popen(  # noqa: S603
+                [sys.executable, __file__, "--home-worker", url, str(scale), media],
+                cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=os.environ.copy(),
+            )  # fmt: skip
+            ready[label] = _answer(workers[label])  # one at a time: a missing database is loaded first
+            print(f"home worker {label}: {ready[label]}", flush=True)
+        times = {label: [] for label in workers}
+        sql = {label: [] for label in workers}
+        order = list(workers)
+        for round_ in range(REQUESTS):
+            for label in order if round_ % 2 == 0 else reversed(order):
+                workers[label].stdin.write("/\n")
+                workers[label].stdin.flush()
+                answer = _answer(workers[label])
+                assert answer["status"] == 200, answer
+                times[label].append(answer["ms"])
+                sql[label].append(answer["sql"])
+    finally:
+        for process in workers.values():
+            process.stdin.close()
+            process.wait(timeout=60)
+    p50 = {label: statistics.median(t) for label, t in times.items()}
+    p95 = {label: _p95(t) for label, t in times.items()}
+    sql50 = {label: statistics.median(t) for label, t in sql.items()}
+    ratio = p50["bench scale"] / p50["a tenth"]
+    FIGURES["home ratio"] = ratio
+    FIGURES["home p95"] = p95["bench scale"]
+    lines = [
+        f"The director's home page (`/`), {REQUESTS} requests per database after 3 warm-up requests, one server "
+        "process per database (Django test client, DEBUG off) asked in turn: the bench database and a second one "
+        f"loaded with `seed_demo --bench --bench-scale {TENTH_SCALE:g}` (`{TENTH_DATABASE_URL.rsplit('/', 1)[1]}`, "
+        "created when missing).",
+        "",
+        "| data | cases | p50 ms | p95 ms | SQL p50 ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label in workers:
+        lines.append(f"| {label} | {ready[label]['cases']:,} | {p50[label]:.1f} | {p95[label]:.1f} | "
+                     f"{sql50[label]:.1f} |")  # fmt: skip
+    lines += ["", f"Bench scale / a tenth, p50: **{ratio:.2f}×** (issue 19: ≤ 1.3; "
+                  f"{'met' if ratio <= 1.3 else 'missed'})."]  # fmt: skip
+    return "\n".join(lines)
+
+
+# --- Issue 19: the ratios in one table -------------------------------------------------------------------------
+
+
+def ratios_report(results: dict) -> str:
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    rows = []
+    if results:
+        case, sql = results[("case list", "city")]["p50"], results[("case list", "city")]["sql_p50"]
+        rows.append(("case list p50 / its own SQL time (city user)", f"{case:.1f} / {sql:.1f} ms = "
+                     f"**{case / sql:.1f}**", "≤ 2.5", verdict(case / sql <= 2.5)))  # fmt: skip
+        names = [n for n in dict.fromkeys(name for name, _who in results) if "list" in n or n.startswith("API")]
+        names = [n for n in names if (n, "branch") in results]
+        worst = max(results[(n, "branch")]["p50"] / results[(n, "city")]["p50"] for n in names)
+        each = ", ".join(f"{n} {results[(n, 'branch')]['p50'] / results[(n, 'city')]['p50']:.2f}" for n in names)
+        rows.append(("branch / city p50, every list", f"{each}; worst **{worst:.2f}**", "≤ 1.0",
+                     verdict(worst <= 1.0)))  # fmt: skip
+        queries = max(results[(n, who)]["queries"] for n in names for who in ("branch", "city"))
+        rows.append(("queries, every list (one request)", f"worst **{queries}**", "≤ 10", verdict(queries <= 10)))
+        pages = {k: r for k, r in results.items() if k[0] != "admin changelist"}
+        slowest = max(pages, key=lambda k: pages[k]["p95"])
+        worst_p95 = pages[slowest]["p95"]
+        rows.append(("p95 of each page (lists, case page, API lists)", f"worst **{worst_p95:.0f} ms** "
+                     f"({slowest[0]}, {slowest[1]})", "≤ 150 ms", verdict(worst_p95 <= 150)))  # fmt: skip
+    if "throughput ratio" in FIGURES:
+        case, login = FIGURES["throughput ratio"]
+        rows.append(("case-list throughput / login-page throughput (gunicorn, wrk)",
+                     f"{case:.0f} / {login:.0f} req/s = **1/{login / case:.1f}**", "≥ 1/8",
+                     verdict(case / login >= 1 / 8)))  # fmt: skip
+    if "home ratio" in FIGURES:
+        rows.append(("home page p50, bench scale / a tenth", f"**{FIGURES['home ratio']:.2f}**", "≤ 1.3",
+                     verdict(FIGURES["home ratio"] <= 1.3)))  # fmt: skip
+        rows.append(("home page p95 at bench scale", f"**{FIGURES['home p95']:.0f} ms**", "≤ 150 ms",
+                     verdict(FIGURES["home p95"] <= 150)))  # fmt: skip
+    if "statistics worst p95" in FIGURES:
+        worst = FIGURES["statistics worst p95"]
+        rows.append(("statistics page and API p95", f"worst **{worst:.0f} ms**", "≤ 300 ms", verdict(worst <= 300)))
+    stamp = f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, load {os.getloadavg()[0]:.1f}"
+    table = {a: f"| {a} | {b} | {c} | {d} | {stamp} |" for a, b, c, d in rows}
+    # A subset run (BENCH_ONLY) replaces its own rows and keeps the others from the run that measured them.
+    for line in _section_text(RATIOS_HEADING).splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 5 and cells[0] not in ("figure", *table):
+            table[cells[0]] = line
+    lines = [
+        f"bench/pages_bench.py, {REQUESTS} requests per page; each ratio's two sides measured alternately in one "
+        "run (the column *run* says which, with the machine's load average at its end). The lead import's ratio "
+        "(rows/s against a bare COPY into the same table) is in the lead import section.",
+        "",
+        "| figure | measured | target | | run |",
+        "|---|---|---|---|---|",
+        *table.values(),
+    ]
+    return "\n".join(lines)
+
+
+RATIOS_HEADING = "## Issue 19 ratios (bench/pages_bench.py)"
+
+
+def _section_text(heading: str) -> str:
+    results = ROOT / "bench" / "results.md"
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    match = re.search(re.escape(heading) + r"\n(.*?)(?=^## |\Z)", text, re.DOTALL | re.MULTILINE)
+    return match.group(1) if match else ""
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--home-worker"]:
+        home_worker(sys.argv[2], float(sys.argv[3]), sys.argv[4])
+        return
     seconds = setup()
     from django.db import connection
 
@@ -395,13 +646,18 @@ def main() -> None:
         )
         write_section("## Bench data load (seed_demo --bench)", load)
     print(counts, flush=True)
-    if ONLY == "statistics":
+    results = {}
+    if wanted("pages"):
+        body, results = pages_report()
+        write_section("## Pages: server time and queries (bench/pages_bench.py)", body)
+    if wanted("statistics"):
         write_section("## Statistics: stored monthly aggregates vs live (bench/pages_bench.py)", statistics_report())
-        return
-    body, _results = pages_report()
-    write_section("## Pages: server time and queries (bench/pages_bench.py)", body)
-    write_section("## Statistics: stored monthly aggregates vs live (bench/pages_bench.py)", statistics_report())
-    write_section("## Throughput: case list under load (bench/pages_bench.py)", throughput_report())
+    if wanted("throughput"):
+        write_section("## Throughput: case list under load (bench/pages_bench.py)", throughput_report())
+    if wanted("home"):
+        write_section("## Home page: bench scale against a tenth (bench/pages_bench.py)", home_report())
+    if ONLY != {"statistics"}:
+        write_section(RATIOS_HEADING, ratios_report(results))
     print((ROOT / "bench" / "results.md").read_text())
 
 

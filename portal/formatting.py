@@ -36,3 +36,16 @@ def sort_header(context, key: str, label) -> str:
     return format_html(
         '<a class="link-dark text-decoration-none" href="{}" aria-sort="{}">{}{}</a>', href, state, label, arrow
     )
+
+
+@register.filter
+def choice_label(record, field_name: str) -> str:
+    """``{{ case|choice_label:"state" }}`` writes what ``case.get_state_display`` writes, for the rows of a list:
+    Django's method rebuilds a dict of every choice and hashes each lazy label (one translation each: ~15 a row on
+    the case list, issue 19); this translates only the label shown."""
+    field = record._meta.get_field(field_name)
+    value = getattr(record, field.attname)
+    for key, label in field.flatchoices:
+        if key == value:
+            return str(label)
+    return "" if value is None else str(value)

@@ -11,6 +11,7 @@ from django.views import View
 
 from portal.errors import InvalidState
 from portal.forms import style_form
+from portal.widgets import COMPACT_RENDERER
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -89,6 +90,7 @@ class FilteredListMixin:
         queryset = super().get_queryset()
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
         style_form(self.filterset.form)
+        self.filterset.form.renderer = COMPACT_RENDERER  # same markup, no template per option (issue 19)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return queryset.none()
         return self.sorted(self.filterset.qs)
