@@ -8,7 +8,7 @@ narrows a queryset that is already scoped with ``visible_to(user)``.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,21 +33,35 @@ def _acting_in(qs, user, *roles):
 
 
 def needs_director_q(thresholds: Thresholds | None = None) -> Q:
-    """Cases whose decision needs a collective discussion and the director (gates.evaluate's ``collective``)."""
+    """Cases whose decision needs a collective discussion and the director (gates.evaluate's ``collective``).
+
+    Two correlated EXISTS, each an aggregate over one case's own rows (its violation codes; its current report's
+    items), so that PostgreSQL evaluates them for each case the rest of the filter leaves (a queue's deciding
+    cases), through the foreign-key indexes. The aggregate is what keeps it so: a plain ``pk IN (subquery)`` or
+    EXISTS is hashed over the whole table instead (issue 19: the 40,000 proposed penalties of the bench data
+    read for each home page).
+    """
     thresholds = thresholds or Thresholds.objects.current()
+    case = OuterRef("pk")
     # The same fraud determination as gates.fraud_basis: a violation code or a current item under a fraud rule.
-    fraud = Case.violation_types.through.objects.filter(violationtype__rule__is_fraud=True).values("case_id")
-    current = ProposedPenalty.objects.filter(report__is_current=True)
-    fraud_items = current.filter(rule__is_fraud=True).values("report__case_id")
-    termination = current.filter(kind=ProposedPenalty.Kind.TERMINATION).values("report__case_id")
-    big_fine = (
-        current.filter(kind=ProposedPenalty.Kind.FINE)
-        .values("report__case_id")
-        .annotate(total=Sum("amount"))
-        .filter(total__gte=thresholds.collective_fine)
-        .values("report__case_id")
+    fraud_codes = (
+        Case.violation_types.through.objects.filter(case_id=case, violationtype__rule__is_fraud=True)
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=0)
     )
-    return Q(is_major=True) | Q(pk__in=fraud) | Q(pk__in=fraud_items) | Q(pk__in=termination) | Q(pk__in=big_fine)
+    K = ProposedPenalty.Kind
+    items = (
+        ProposedPenalty.objects.filter(report__case_id=case, report__is_current=True)
+        .values("report__case_id")
+        .annotate(
+            fraud=Count("pk", filter=Q(rule__is_fraud=True)),
+            termination=Count("pk", filter=Q(kind=K.TERMINATION)),
+            fine=Sum("amount", filter=Q(kind=K.FINE)),
+        )
+        .filter(Q(fraud__gt=0) | Q(termination__gt=0) | Q(fine__gte=thresholds.collective_fine))
+    )
+    return Q(is_major=True) | Exists(fraud_codes) | Exists(items)
 
 
 def _own_current_report(user) -> Q:
