@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases.models import Case, CaseState, ProposedPenalty, Report
-from enforcement.rules.models import Thresholds
+from enforcement.rules.models import PenaltyRule, Thresholds
 from portal.scoping import subtree_units
 from supervision.org.models import Role
 
@@ -39,29 +39,43 @@ def needs_director_q(thresholds: Thresholds | None = None) -> Q:
     items), so that PostgreSQL evaluates them for each case the rest of the filter leaves (a queue's deciding
     cases), through the foreign-key indexes. The aggregate is what keeps it so: a plain ``pk IN (subquery)`` or
     EXISTS is hashed over the whole table instead (issue 19: the 40,000 proposed penalties of the bench data
-    read for each home page).
+    read for each home page). The fraud provisions are read first (one small query), so that each case's probe
+    is an index lookup by literal ids rather than a join to the rules (bench: 60 → 40 ms over 1,206 deciding
+    cases).
     """
     thresholds = thresholds or Thresholds.objects.current()
-    case = OuterRef("pk")
     # The same fraud determination as gates.fraud_basis: a violation code or a current item under a fraud rule.
-    fraud_codes = (
-        Case.violation_types.through.objects.filter(case_id=case, violationtype__rule__is_fraud=True)
-        .values("case_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=0)
-    )
+    fraud_rules, fraud_codes = set(), set()
+    for rule_id, code_id in PenaltyRule.objects.filter(is_fraud=True).values_list("pk", "violations__pk"):
+        fraud_rules.add(rule_id)
+        if code_id is not None:
+            fraud_codes.add(code_id)
+    case = OuterRef("pk")
     K = ProposedPenalty.Kind
+    item_counts = {
+        "termination": Count("pk", filter=Q(kind=K.TERMINATION)),
+        "fine": Sum("amount", filter=Q(kind=K.FINE)),
+    }
+    needs = Q(termination__gt=0) | Q(fine__gte=thresholds.collective_fine)
+    if fraud_rules:
+        item_counts["fraud"] = Count("pk", filter=Q(rule_id__in=sorted(fraud_rules)))
+        needs |= Q(fraud__gt=0)
     items = (
         ProposedPenalty.objects.filter(report__case_id=case, report__is_current=True)
         .values("report__case_id")
-        .annotate(
-            fraud=Count("pk", filter=Q(rule__is_fraud=True)),
-            termination=Count("pk", filter=Q(kind=K.TERMINATION)),
-            fine=Sum("amount", filter=Q(kind=K.FINE)),
-        )
-        .filter(Q(fraud__gt=0) | Q(termination__gt=0) | Q(fine__gte=thresholds.collective_fine))
+        .annotate(**item_counts)
+        .filter(needs)
     )
-    return Q(is_major=True) | Exists(fraud_codes) | Exists(items)
+    condition = Q(is_major=True) | Exists(items)
+    if fraud_codes:
+        codes = (
+            Case.violation_types.through.objects.filter(case_id=case, violationtype_id__in=sorted(fraud_codes))
+            .values("case_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=0)
+        )
+        condition |= Exists(codes)
+    return condition
 
 
 def _own_current_report(user) -> Q:
