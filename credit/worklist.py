@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from credit.models import RepairApplication
-from portal.worklist import Panel, register_panel
+from portal.worklist import Panel, preview_count, register_panel
 from supervision.org.models import Role
 
 
@@ -13,6 +13,7 @@ def repair_panels(user) -> list[Panel]:
     if not user.has_role(Role.CHIEF) or not user.has_perm("credit.decide_repairapplication"):
         return []
     pending = RepairApplication.objects.visible_to(user).filter(state=RepairApplication.State.SUBMITTED)
-    items = [(str(a), a.get_absolute_url()) for a in pending.select_related("institution")[:5]]
+    latest = list(pending.select_related("institution")[:5])
+    items = [(str(a), a.get_absolute_url()) for a in latest]
     url = f"{reverse('credit:repair-list')}?state=submitted"
-    return [Panel(_("Credit repair awaiting decision"), pending.count(), url, "warning", items)]
+    return [Panel(_("Credit repair awaiting decision"), preview_count(latest, 5, pending), url, "warning", items)]

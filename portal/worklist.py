@@ -12,6 +12,13 @@ class Panel:
     items: list = field(default_factory=list)  # (label, url) pairs, a short preview
 
 
+def preview_count(preview: list, limit: int, queryset) -> int:
+    """A panel's count once its preview (the first ``limit`` rows of ``queryset``) is read: a preview shorter than
+    the limit is the whole selection, so the count costs no second query (the director's few major cases: one
+    query, not two); a full one asks ``queryset.count()``."""
+    return len(preview) if len(preview) < limit else queryset.count()
+
+
 _PROVIDERS = []
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases.queues import AGREEMENT_ACTION_QUEUES
 from enforcement.cases.worklist import PREVIEW
-from portal.worklist import Panel, register_panel
+from portal.worklist import Panel, preview_count, register_panel
 from supervision.org.models import Role
 
 
@@ -15,6 +15,7 @@ def agreement_action_panels(user) -> list[Panel]:
         return []
     label, queue = AGREEMENT_ACTION_QUEUES["approval"]
     selected = queue(AgreementAction.objects.visible_to(user), user)
-    items = [(str(a), a.get_absolute_url()) for a in selected.select_related("institution")[:PREVIEW]]
+    latest = list(selected.select_related("institution")[:PREVIEW])
+    items = [(str(a), a.get_absolute_url()) for a in latest]
     url = f"{reverse('enforcement:agreementaction-list')}?queue=approval"
-    return [Panel(str(label), selected.count(), url, "warning", items)]
+    return [Panel(str(label), preview_count(latest, PREVIEW, selected), url, "warning", items)]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from enforcement.cases.models import Case
 from enforcement.cases.queues import CASE_QUEUES
-from portal.worklist import Panel, register_panel
+from portal.worklist import Panel, preview_count, register_panel
 from supervision.org.models import Role
 
 PREVIEW = 5
@@ -16,11 +16,13 @@ def _case_panel(user, cases, name: str, tone: str, title=None, preview=False) ->
     label, queue = CASE_QUEUES[name]
     selected = queue(cases, user)
     items = []
+    count = None
     if preview:
-        latest = selected.order_by("-opened_at", "-pk")[:PREVIEW]
+        latest = list(selected.order_by("-opened_at", "-pk")[:PREVIEW])
         items = [(f"{c.number} {c.title}", c.get_absolute_url()) for c in latest]
+        count = preview_count(latest, PREVIEW, selected)
     url = f"{reverse('enforcement:case-list')}?queue={name}"
-    return Panel(str(title or label), selected.count(), url, tone, items)
+    return Panel(str(title or label), selected.count() if count is None else count, url, tone, items)
 
 
 @register_panel

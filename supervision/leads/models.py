@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from supervision.leads.querysets import ImportBatchQuerySet, LeadQuerySet
+from supervision.leads.querysets import VERIFYING_STATUSES, ImportBatchQuerySet, LeadQuerySet
 from supervision.org.models import OrgUnit, ScopedModel
 from supervision.register.models import Institution
 
@@ -175,6 +175,21 @@ class Lead(ScopedModel):
             # leads); it costs the import one more index to fill.
             models.Index(fields=["-received_on", "-id"], name="lead_list_order_idx"),
             models.Index(fields=["assignee"], condition=models.Q(assignee__isnull=False), name="lead_assignee_idx"),
+            # The home page's overdue count (issue 19): only the leads whose verification clock runs (the
+            # statuses of LeadQuerySet.verifying(), in the same order), by unit and due date.
+            models.Index(
+                fields=["jurisdiction", "verification_due"],
+                condition=models.Q(status__in=VERIFYING_STATUSES),
+                name="lead_verification_run_idx",
+            ),
+            # The home page's "new leads to dispatch" of a branch: by unit, only the new leads (without it, the
+            # count reads the status index of every new lead in the city and the unit index of every branch lead).
+            models.Index(fields=["jurisdiction"], condition=models.Q(status="new"), name="lead_new_idx"),
+            # The statistics' current month (leads confirmed in a month); the leads not yet concluded, i.e. every
+            # freshly imported one, stay out of it and cost the import nothing.
+            models.Index(
+                fields=["decided_on"], condition=models.Q(decided_on__isnull=False), name="lead_decided_on_idx"
+            ),
         ]
         constraints = [models.UniqueConstraint(fields=["external_id"], name="lead_external_id_uniq")]
         permissions = [

@@ -4,6 +4,9 @@ from django.db.models import Q
 
 from portal.scoping import ScopedQuerySet
 
+# The statuses in which the verification clock runs (the partial index lead_verification_run_idx holds them).
+VERIFYING_STATUSES = ["dispatched", "verifying"]
+
 
 class LeadQuerySet(ScopedQuerySet):
     """Leads; named filters chain after visible_to(user)."""
@@ -13,7 +16,7 @@ class LeadQuerySet(ScopedQuerySet):
 
     def verifying(self) -> "LeadQuerySet":
         """Dispatched or under verification: the verification clock runs."""
-        return self.filter(status__in=["dispatched", "verifying"])
+        return self.filter(status__in=VERIFYING_STATUSES)
 
     def overdue(self, today=None) -> "LeadQuerySet":
         from django.utils import timezone

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.worklist import Panel, register_panel
+from portal.worklist import Panel, preview_count, register_panel
 from supervision.register.models import Agreement, Institution
 
 
@@ -23,14 +23,12 @@ def agreement_panels(user) -> list[Panel]:
     ).select_related("institution")
     suspended = agreements.filter(status=Agreement.Status.SUSPENDED)
     list_url = reverse("supervision:agreement-list")
-    preview = [
-        (f"{a.institution.name} · {a.valid_to:%Y-%m-%d}", a.get_absolute_url())
-        for a in expiring.order_by("valid_to")[:5]
-    ]
+    soonest = list(expiring.order_by("valid_to")[:5])
+    preview = [(f"{a.institution.name} · {a.valid_to:%Y-%m-%d}", a.get_absolute_url()) for a in soonest]
     return [
         Panel(
             _("Agreements expiring within 3 months"),
-            expiring.count(),
+            preview_count(soonest, 5, expiring),
             # The link opens exactly the agreements counted here.
             f"{list_url}?status=active&valid_to_after={today.isoformat()}&valid_to_before={horizon.isoformat()}",
             "warning",
