@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('supervision', '0015_screening_run_states'),
+        ('supervision', '0016_inspection_list_order_index'),
     ]
 
     operations = [
