@@ -16,7 +16,7 @@ class EnforcementConfig(AppConfig):
         from enforcement.follow_ups import hooks as leads_hooks
         from portal.context_processors import NAVIGATION
         from portal.pdf import check_fonts
-        from supervision.org.models import AUDIT_VERBS
+        from supervision.org.models import AUDIT_REFERENCES, AUDIT_VERBS
         from supervision.register.services import AGREEMENT_REFRESH_HOOKS
 
         # Register the domain permissions and the home panels, in the order the panels are shown.
@@ -82,3 +82,10 @@ class EnforcementConfig(AppConfig):
             ("ledger_cancellation", _("amount owed cancelled")),
         ):
             AUDIT_VERBS.setdefault(verb, label)
+        # Records our services name by id in an audit row (an investigation record's case, its evidence…).
+        for key, model in (
+            ("case", "enforcement.Case"),
+            ("document", "enforcement.Document"),
+            ("evidence", "enforcement.Evidence"),
+        ):
+            AUDIT_REFERENCES.setdefault(key, model)
