@@ -18,7 +18,10 @@ ALLOWED_WORDS = {
     "PDF",
     "CSV",
     "Excel",
+    "XLSX",
     "ZIP",
+    "GBK",
+    "Parquet",
     "JSON",
     # the kinds of file an upload accepts, as the user's own files are named (pdf, jpg, docx …)
     "pdf",
@@ -60,7 +63,7 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}[0-9]*")
 # Penalty rule codes (R38, R41a): the rule's title belongs where a reader meets it.
 RULE_CODE = re.compile(r"(?<![\w-])R\d{2}[a-z]?(?![\w-])")
 # What a code column shows (``codes_allowed``): violation and screening rule codes, penalty rule codes.
-CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,}|R\d{2}[a-z]?")
+CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}[0-9]*|R\d{2}[a-z]?")
 PYTHON_REPR = re.compile(r"\{'|'\s*:\s*|\[\s*'|\b(?:True|False|None)\b|\b[a-z_]+:\d+\b")
 
 
@@ -112,9 +115,11 @@ class _VisibleText(HTMLParser):
     def _skips(self, tag, attrs) -> bool:
         if tag in SKIPPED_ELEMENTS:
             return True
-        # Text marked as another language is meant to be read in it (the language switch's "English").
+        # Text marked as another language is meant to be read in it (the language switch's "English"); text
+        # marked translate="no" (HTML's own attribute) is to be typed as it stands: the column names an
+        # import file must carry.
         lang = attrs.get("lang")
-        return bool(lang) and not lang.lower().startswith("zh")
+        return (bool(lang) and not lang.lower().startswith("zh")) or attrs.get("translate") == "no"
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
