@@ -99,15 +99,28 @@ def demo_targets(user, per_kind: int) -> dict[str, list]:
         queryset = queryset.filter(**{f"{parent}__in": seen(parent_model)}).order_by("-pk")[:per_kind]
         return [SimpleNamespace(pk=getattr(obj, f"{parent}_id"), doc=obj.pk, evidence=obj.pk) for obj in queryset]
 
+    from enforcement.cases.procedure import available_actions
+
     cases = seen(Case)
     if per_kind > 1:  # the most recent case of each state: a case page differs most by its state
         latest = {}
-        for case in cases.order_by("-pk").only("pk", "state"):
+        for case in cases.order_by("-pk"):
             latest.setdefault(case.state, case)
-        case_targets = [SimpleNamespace(pk=case.pk, state=case.state) for case in latest.values()]
+        chosen = list(latest.values())
     else:  # the most advanced: the longest history
-        case = cases.filter(state="closed").order_by("-pk").first() or cases.order_by("-pk").first()
-        case_targets = [SimpleNamespace(pk=case.pk, state=case.state)] if case else []
+        chosen = [cases.filter(state="closed").order_by("-pk").first() or cases.order_by("-pk").first()]
+    # Each case with the actions the user may take on it now: their pages are the forms (the report's penalty
+    # items, the decision …).
+    case_targets = [
+        SimpleNamespace(pk=case.pk, actions=[action.name for action in available_actions(case, user)])
+        for case in chosen
+        if case is not None
+    ]
+    # The actions' pages on cases of every state, for the roles that take them.
+    for case in ({} if per_kind > 1 else {c.state: c for c in cases.order_by("pk")}).values():
+        actions = [action.name for action in available_actions(case, user)]
+        if actions:
+            case_targets.append(SimpleNamespace(pk=case.pk, actions=actions, only_actions=True))
     return {
         "institution": some(seen(Institution).filter(cases__isnull=False).distinct()) or some(seen(Institution)),
         "agreement": some(seen(Agreement)),
@@ -166,6 +179,8 @@ NOT_PAGES = {
     "enforcement:agreementaction-document-download",
     "enforcement:printbatch-download",
 }
+# Routes read by whoever the procedure offers the action to (the sweep table's roles are those of one action).
+BY_AVAILABLE_ACTIONS = {"enforcement:case-act"}
 # Exports list the same rows for every role that may export them (scoped): read as the director only.
 EXPORTS_READ_BY = "director"
 
@@ -176,6 +191,11 @@ def _urls(name, route, targets) -> list[str]:
         return [reverse(name)] if not params else []
     urls = []
     for target in targets.get(route.obj, []):
+        if "action" in params:  # a procedure action's page: each action the user may take on the case now
+            urls += [reverse(name, kwargs={"pk": target.pk, "action": action}) for action in target.actions]
+            continue
+        if getattr(target, "only_actions", False):
+            continue
         kwargs = {}
         for param in params:
             if param in ("pk", "doc", "evidence"):
@@ -184,20 +204,10 @@ def _urls(name, route, targets) -> list[str]:
                 kwargs[param] = "inquiry_record"
             elif param == "kind":
                 kwargs[param] = "agreement_notice" if "agreementaction" in name else "filing_form"
-            elif param == "action":
-                kwargs[param] = _an_action(target)
             else:
                 raise AssertionError(f"{name}: the no-codes sweep does not know how to fill <{param}>")
-        if kwargs.get("action", "") is not None:
-            urls.append(reverse(name, kwargs=kwargs))
+        urls.append(reverse(name, kwargs=kwargs))
     return urls
-
-
-def _an_action(target):
-    from enforcement.cases.procedure import ACTIONS
-
-    state = getattr(target, "state", None)
-    return next((name for name, action in ACTIONS.items() if state in action.sources), None)
 
 
 def pages(username) -> list[str]:
@@ -211,7 +221,7 @@ def pages(username) -> list[str]:
         and route.fixed is None
         and name not in NOT_PAGES
         and not name.startswith("admin:")
-        and cast_name in route.roles
+        and (cast_name in route.roles or name in BY_AVAILABLE_ACTIONS)
         and (username == EXPORTS_READ_BY or not name.endswith("export"))
     )
 
