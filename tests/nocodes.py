@@ -59,7 +59,10 @@ ALLOWED_SPANS = [
     re.compile(r"\b[0-9A-Z]{18}\b"),
     re.compile(r"\b[A-Z]\d{6,}\b"),
 ]
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}[0-9]*")
+# A run of ASCII letters, digits and underscores that reads as a word or a code: three letters in a row
+# ("created", "SUBSTITUTION", "AGE18"), or letters joined by an underscore ("b01_officer1"). "B01", "R39" or
+# "GB18030" alone are not words (case number prefixes, standards).
+LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_])(?=[A-Za-z0-9_]*(?:[A-Za-z]{3}|[A-Za-z0-9]_[A-Za-z]))[A-Za-z0-9_]+")
 # Penalty rule codes (R38, R41a): the rule's title belongs where a reader meets it.
 RULE_CODE = re.compile(r"(?<![\w-])R\d{2}[a-z]?(?![\w-])")
 # What a code column shows (``codes_allowed``): violation and screening rule codes, penalty rule codes.
