@@ -168,3 +168,16 @@ def visible_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return "\n".join(parts for parts in parser.parts)
+
+
+# The same reading in a browser (tests/browser/test_no_codes.py): ``document.body.innerText`` (what is laid out,
+# not scripts or hidden elements) without the text marked as another language or as not to be translated, as
+# ``visible_text`` skips it.
+VISIBLE_TEXT_JS = """() => {
+  const marked = [...document.body.querySelectorAll('[lang]:not([lang^="zh"]), [translate="no"]')];
+  const display = marked.map((element) => element.style.display);
+  marked.forEach((element) => { element.style.display = "none"; });
+  const text = document.body.innerText;
+  marked.forEach((element, i) => { element.style.display = display[i]; });
+  return text;
+}"""

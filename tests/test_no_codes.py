@@ -189,8 +189,10 @@ def _urls(name, route, targets) -> list[str]:
     params = all_routes()[name] - {"format"}
     if not route.obj:
         return [reverse(name)] if not params else []
+    if route.obj not in targets:
+        raise AssertionError(f"{name}: the no-codes sweep has no demo records of kind {route.obj!r} (demo_targets)")
     urls = []
-    for target in targets.get(route.obj, []):
+    for target in targets[route.obj]:
         if "action" in params:  # a procedure action's page: each action the user may take on the case now
             urls += [reverse(name, kwargs={"pk": target.pk, "action": action}) for action in target.actions]
             continue

@@ -1,7 +1,8 @@
 """Words, not codes, in a real browser (issue 16): each demo role's main pages — home, case list, a case with its
-history, lead list, report list, agreement actions, rewards — read as the user reads them
-(``document.body.innerText`` in Chromium, zh-CN) show no code, login name or English word (the check:
-tests/nocodes.py, shared with the server-side sweep tests/test_no_codes.py, which reads every page).
+history, lead list, report list, agreement actions, rewards — read as the user reads them (the page's
+``document.body.innerText`` in Chromium, zh-CN, less what is marked as another language) show no code, login
+name or English word (the check: tests/nocodes.py, shared with the server-side sweep tests/test_no_codes.py,
+which reads every page).
 
 Screenshots in var/browser/: ``case-list.png``, ``case-history.png`` (a case scrolled to its history) and
 ``home-<account>.png`` for each demo account.
@@ -15,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.browser.conftest import SCREENSHOTS
-from tests.nocodes import findings
+from tests.nocodes import VISIBLE_TEXT_JS, findings
 from tests.quick_print import quick_print
 
 pytestmark = pytest.mark.browser
@@ -84,7 +85,7 @@ def test_main_pages_of_each_role_show_words_not_codes(browser, no_page_errors):
             if response.status != 200:  # a page this role may not open (403): not one of its main pages
                 continue
             assert page.get_attribute("html", "lang") == "zh-hans"
-            problems = findings(page.evaluate("document.body.innerText"))
+            problems = findings(page.evaluate(VISIBLE_TEXT_JS))
             if problems:
                 found[f"{username} {page.url}"] = sorted(set(problems))[:10]
             if url == reverse("home"):
@@ -92,7 +93,8 @@ def test_main_pages_of_each_role_show_words_not_codes(browser, no_page_errors):
             if username == "b01_chief" and url == reverse("enforcement:case-list"):
                 shot(page, "case-list.png")
             if username == "b01_chief" and case is not None and url == case.get_absolute_url():
-                page.locator("main h2", has_text="办理过程").first.evaluate("h => h.scrollIntoView()")
+                timeline = page.locator("main h2", has_text="办理过程").first  # the timeline, then the history
+                timeline.evaluate("h => h.scrollIntoView({behavior: 'instant'})")  # not Bootstrap's smooth scroll
                 page.screenshot(path=str(SCREENSHOTS / "case-history.png"))
         page.context.close()
     assert not found, "codes shown in the browser:\n" + "\n".join(f"{where}: {items}" for where, items in found.items())
