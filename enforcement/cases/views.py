@@ -42,6 +42,7 @@ from enforcement.legal.selectors import applicable, legal_panel
 from enforcement.records.selectors import record_section
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
 from portal.exports import xlsx_response
+from portal.formatting import money
 from portal.forms import form_errors_from
 from portal.mixins import FilteredListMixin, ScopedMixin
 from portal.permissions import object_perm_checker
@@ -204,6 +205,8 @@ PAYLOAD_LABELS = {
     "late": gettext_lazy("Late"),
     "police": gettext_lazy("Police authority"),
 }
+# Keys whose values are amounts of money: with thousands separators, as everywhere.
+PAYLOAD_MONEY = {"amount", "amount_involved", "fine", "return", "outstanding"}
 # Keys whose values name people by login: shown by name.
 PAYLOAD_PEOPLE = {"officers", "officer", "chair"}
 
@@ -230,7 +233,7 @@ def _flat(value, names=None) -> str:
     if isinstance(value, dict):
         # A penalty item {"kind", "rule", "amount"}: the rule by its title, not its code.
         return " ".join(
-            str(names.get(("rule", v), v)) if k == "rule" else _flat(v, names)
+            str(names.get(("rule", v), v)) if k == "rule" else money(v) if k == "amount" else _flat(v, names)
             for k, v in value.items()
             if v not in (None, "", [], {}) and k != "basis_amount"
         )
@@ -247,6 +250,8 @@ def _payload_value(key, value, names) -> str:
         return "、".join(str(names.get(("user", person), person)) for person in people)
     if key == "violation_codes" and isinstance(value, list):
         return "、".join(str(names.get(("violation", code), code)) for code in value)
+    if key in PAYLOAD_MONEY:
+        return money(value)
     if key == "from_state":
         return str(dict(CaseState.choices).get(value, value))
     return _flat(value, names)
