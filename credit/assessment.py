@@ -160,7 +160,13 @@ def _units(shortfall: Decimal, unit: Decimal, rounding: str) -> Decimal:
     return units
 
 
-def _score_item(item: dict, values: dict[str, Decimal], rounding: str) -> ItemResult:
+def _value_label(labels: dict, rule: dict) -> str:
+    """An indicator in the arithmetic by its label (the preset's ``value_labels``), not its key."""
+    return labels.get(rule["value"], _("value"))
+
+
+def _score_item(item: dict, values: dict[str, Decimal], rounding: str, labels: dict | None = None) -> ItemResult:
+    labels = labels or {}
     weight = _d(item["weight"])
     result = ItemResult(
         key=item["key"], number=str(item.get("number", "")), label=item["label"], weight=weight, points=weight
@@ -182,14 +188,14 @@ def _score_item(item: dict, values: dict[str, Decimal], rounding: str) -> ItemRe
         shortfall = target - value if rule["direction"] == "below" else value - target
         sign = "≥" if rule["direction"] == "below" else "≤"
         if shortfall <= 0:
-            result.lines.append(f"{rule['value']} = {_fmt(value)} {sign} {_fmt(target)}: 0")
+            result.lines.append(f"{_value_label(labels, rule)} = {_fmt(value)} {sign} {_fmt(target)}: 0")
             continue
         units = _units(shortfall, unit, rounding)
         deduction = (units * per_unit).quantize(CENT, ROUND_HALF_UP)
         total += deduction
         unit_text = "" if unit == 1 else f" ÷ {_fmt(unit)}"
         result.lines.append(
-            f"{rule['value']} = {_fmt(value)}, {_('target')} {sign} {_fmt(target)}: "
+            f"{_value_label(labels, rule)} = {_fmt(value)}, {_('target')} {sign} {_fmt(target)}: "
             f"{_fmt(shortfall)}{unit_text} × {_fmt(per_unit)} = −{_fmt(deduction)}"
         )
     if total > weight:
@@ -211,7 +217,8 @@ def score(definition: dict, values, bonus=(), veto: bool = False) -> Result:
     if unknown:
         raise ValidationError({"bonus": [_("Unknown bonus item: %(keys)s") % {"keys": ", ".join(map(str, unknown))}]})
     rounding = definition.get("rounding", "proportional")
-    items = [_score_item(item, parsed, rounding) for item in definition["items"]]
+    labels = definition.get("value_labels", {})
+    items = [_score_item(item, parsed, rounding, labels) for item in definition["items"]]
     base = sum((i.points for i in items), ZERO)
     bonus_points = ZERO
     for key in dict.fromkeys(bonus):

@@ -321,5 +321,20 @@ class Assessment(ScopedModel):
     def __str__(self):
         return f"{self.community} {self.preset.year}"
 
+    def audit_display(self, key, value):
+        """The history's text of a recorded value, in the preset's words: indicator values under their
+        labels, bonus items and the band by their labels (None: the history's usual rendering)."""
+        definition = self.preset.definition or {}
+        if key == "values" and isinstance(value, dict):
+            labels = definition.get("value_labels", {})
+            return "；".join(f"{labels.get(k, k)}：{v}" for k, v in value.items())
+        if key == "bonus" and isinstance(value, list):
+            labels = {item["key"]: item["label"] for item in definition.get("bonus", [])}
+            return "、".join(str(labels.get(v, v)) for v in value) or "—"
+        if key == "band" and isinstance(value, str):
+            labels = {band["key"]: band["label"] for band in definition.get("bands", [])}
+            return labels.get(value, value)
+        return None
+
     def get_absolute_url(self):
         return reverse("credit:assessment-detail", args=[self.pk])

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
@@ -158,7 +159,9 @@ class SettlementImportView(ScopedMixin, FormView):
 
     def get_context_data(self, **kwargs):
         recent = SettlementAmount.objects.visible_to(self.request.user).select_related("institution")
-        return super().get_context_data(header=", ".join(HEADER), recent=recent.order_by("-imported_at")[:20], **kwargs)
+        # The columns are typed as they stand: not for translation (translate="no").
+        header = format_html('<code translate="no">{}</code>', ", ".join(HEADER))
+        return super().get_context_data(header=header, recent=recent.order_by("-imported_at")[:20], **kwargs)
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]

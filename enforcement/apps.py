@@ -12,11 +12,12 @@ class EnforcementConfig(AppConfig):
         from django.core import checks
 
         from enforcement.agreement_actions.services import agreement_action_end_due
+        from enforcement.cases.models import CaseState
         from enforcement.cases.procedure import ACTIONS
         from enforcement.follow_ups import hooks as leads_hooks
         from portal.context_processors import NAVIGATION
         from portal.pdf import check_fonts
-        from supervision.org.models import AUDIT_VERBS
+        from supervision.org.models import AUDIT_REFERENCES, AUDIT_VALUES, AUDIT_VERBS
         from supervision.register.services import AGREEMENT_REFRESH_HOOKS
 
         # Register the domain permissions and the home panels, in the order the panels are shown.
@@ -82,3 +83,12 @@ class EnforcementConfig(AppConfig):
             ("ledger_cancellation", _("amount owed cancelled")),
         ):
             AUDIT_VERBS.setdefault(verb, label)
+        # Records our services name by id in an audit row (an investigation record's case, its evidence…).
+        for key, model in (
+            ("case", "enforcement.Case"),
+            ("document", "enforcement.Document"),
+            ("evidence", "enforcement.Evidence"),
+        ):
+            AUDIT_REFERENCES.setdefault(key, model)
+        # A case's state kept aside while it is suspended: shown by its name.
+        AUDIT_VALUES.setdefault("suspended_from_state", dict(CaseState.choices))

@@ -65,9 +65,10 @@ def register_violation_codes(provider: Callable[[], list[tuple[str, str]]]) -> N
 
 
 def violation_code_choices() -> list[tuple[str, str]]:
-    """(code, label) of every active violation code; empty until an app registers its list."""
+    """(code, label) of every active violation code, in the order its app lists them (by article and name, not
+    by code: a pick list reads by name); empty until an app registers its list."""
     choices: dict[str, str] = {}
     for provider in _violation_codes:
         for code, label in provider():
             choices.setdefault(code, label)
-    return sorted(choices.items())
+    return list(choices.items())

@@ -23,6 +23,7 @@ from enforcement.cases.models import (
     Case,
     CaseEvent,
     CaseOfficer,
+    CaseState,
     Discussion,
     Payment,
     ProposedPenalty,
@@ -42,10 +43,11 @@ from enforcement.legal.selectors import applicable, legal_panel
 from enforcement.records.selectors import record_section
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
 from portal.exports import xlsx_response
+from portal.formatting import money
 from portal.forms import form_errors_from
 from portal.mixins import BulkResultView, BulkStepView, FilteredListMixin, ScopedMixin
 from portal.permissions import object_perm_checker
-from supervision.org.models import AuditEvent
+from supervision.org.models import AuditEvent, User
 
 
 class CaseListView(FilteredListMixin, ScopedMixin, ListView):
@@ -195,7 +197,23 @@ PAYLOAD_LABELS = {
     "number": gettext_lazy("Document number"),
     "version": gettext_lazy("Version"),
     "sha256": "SHA-256",
+    "from_state": gettext_lazy("State before"),
+    "suspended_on": gettext_lazy("Suspended on"),
+    "hearing_earliest": gettext_lazy("Earliest hearing date"),
+    "items": gettext_lazy("Items in the case file"),
+    "manifest_sha256": gettext_lazy("SHA-256 of the manifest"),
+    "accepted": gettext_lazy("Accepted"),
+    "approved": gettext_lazy("Approved"),
+    "approval_due": gettext_lazy("Approval due"),
+    "feedback_on": gettext_lazy("Feedback on"),
+    "handover_due": gettext_lazy("Handover due"),
+    "late": gettext_lazy("Late"),
+    "police": gettext_lazy("Police authority"),
 }
+# Keys whose values are amounts of money: with thousands separators, as everywhere.
+PAYLOAD_MONEY = {"amount", "amount_involved", "fine", "return", "outstanding"}
+# Keys whose values name people by login: shown by name.
+PAYLOAD_PEOPLE = {"officers", "officer", "chair"}
 
 
 # Ids of records shown elsewhere on the page.
@@ -213,27 +231,80 @@ VALUE_LABELS = {
 }
 
 
-def _flat(value) -> str:
+def _flat(value, names=None) -> str:
+    names = names or {}
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, dict):
-        return " ".join(_flat(v) for k, v in value.items() if v not in (None, "", [], {}) and k != "basis_amount")
+        # A penalty item {"kind", "rule", "amount"}: the rule by its title, not its code.
+        return " ".join(
+            str(names.get(("rule", v), v)) if k == "rule" else money(v) if k == "amount" else _flat(v, names)
+            for k, v in value.items()
+            if v not in (None, "", [], {}) and k != "basis_amount"
+        )
     if isinstance(value, list):
-        return "、".join(_flat(v) for v in value)
+        return "、".join(_flat(v, names) for v in value)
     if isinstance(value, str) and value in VALUE_LABELS:
         return str(VALUE_LABELS[value])
     return str(value)
 
 
-def payload_summary(payload) -> list[tuple[str, str]]:
-    """The event's payload as (label, text) pairs, e.g. ("Officers", "b01_officer、enf_officer")."""
+def _payload_value(key, value, names) -> str:
+    if key in PAYLOAD_PEOPLE:
+        people = value if isinstance(value, list) else [value]
+        return "、".join(str(names.get(("user", person), person)) for person in people)
+    if key == "violation_codes" and isinstance(value, list):
+        return "、".join(str(names.get(("violation", code), code)) for code in value)
+    if key in PAYLOAD_MONEY:
+        return money(value)
+    if key == "from_state":
+        return str(dict(CaseState.choices).get(value, value))
+    return _flat(value, names)
+
+
+def payload_summary(payload, names=None) -> list[tuple[str, str]]:
+    """The event's payload as (label, text) pairs, e.g. ("Officers", "王建华、李娜"); ``names`` maps
+    ("user", login), ("violation", code) and ("rule", code) to the names shown (``payload_names``)."""
     if not isinstance(payload, dict):
         return []
+    names = names or {}
     return [
-        (str(PAYLOAD_LABELS.get(key, key)), _flat(value))
+        (str(PAYLOAD_LABELS.get(key, key)), _payload_value(key, value, names))
         for key, value in payload.items()
         if key not in PAYLOAD_HIDDEN and value not in (None, "", [], {})
     ]
+
+
+def payload_names(payloads) -> dict:
+    """The names of the people, violation types and penalty rules the payloads name by code, in three
+    queries whatever the number of events."""
+    logins, codes, rules = set(), set(), set()
+    for payload in payloads:
+        if not isinstance(payload, dict):
+            continue
+        for key in PAYLOAD_PEOPLE & payload.keys():
+            value = payload[key]
+            logins.update(value if isinstance(value, list) else [value])
+        codes.update(payload.get("violation_codes") or [])
+        rules.update(item.get("rule") for item in payload.get("penalties") or [] if isinstance(item, dict))
+    names = {}
+    if logins:
+        for user in User.objects.filter(username__in=[v for v in logins if isinstance(v, str)]):
+            names["user", user.username] = str(user)
+    if codes:
+        names.update((("violation", code), name) for code, name in
+                     ViolationType.objects.filter(code__in=codes).values_list("code", "name"))  # fmt: skip
+    if rules:
+        names.update((("rule", code), title) for code, title in
+                     PenaltyRule.objects.filter(code__in=rules).values_list("code", "title"))  # fmt: skip
+    return names
+
+
+def timeline_rows(events) -> list:
+    """(event, action label, payload summary) for each event of a case's timeline."""
+    events = list(events)
+    names = payload_names(e.payload for e in events)
+    return [(e, event_label(e.action), payload_summary(e.payload, names)) for e in events]
 
 
 def event_label(action: str) -> str:
@@ -309,7 +380,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             balances=balances,
             show_balances=any(b.due or b.paid for b in balances),
             outstanding=sum((b.outstanding for b in balances), Decimal("0")),
-            timeline=[(e, event_label(e.action), payload_summary(e.payload)) for e in case.events.all()],
+            timeline=timeline_rows(case.events.all()),
             actions=actions,
             next_steps=next_steps(case, user, actions=actions, thresholds=thresholds, today=today),
             can_propose_measure=case.institution_id is not None

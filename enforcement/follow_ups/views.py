@@ -12,6 +12,7 @@ from django.views.generic import FormView
 
 from enforcement.follow_ups import services
 from enforcement.follow_ups.forms import LeadAgreementActionForm, LeadCaseForm
+from enforcement.rules.models import ViolationType
 from portal.errors import InvalidState
 from portal.forms import form_errors_from
 from portal.mixins import ScopedMixin
@@ -85,9 +86,13 @@ class FollowUpMixin(ScopedMixin):
         return self.object.inspection.institution if self.source == "finding" else self.object.institution
 
     def get_context_data(self, **kwargs):
+        violation = None
+        if self.source == "finding":
+            violation = ViolationType.objects.filter(code=self.object.violation_code).first()
         return super().get_context_data(
-            record=self.object, source=self.source, institution=self.institution(), heading=self.heading, **kwargs
-        )
+            record=self.object, source=self.source, institution=self.institution(), heading=self.heading,
+            violation=violation, **kwargs,
+        )  # fmt: skip
 
 
 class CaseFollowUpView(FollowUpMixin, FormView):

@@ -113,6 +113,8 @@ class InstalmentsField(forms.JSONField):
     def prepare_value(self, value):
         if isinstance(value, list):
             return "\n".join(f"{row['due_on']} {row['amount']}" for row in value)
+        if value is None:
+            return ""  # an empty form: an empty box, not JSON's "null"
         return super().prepare_value(value)
 
 

@@ -79,9 +79,7 @@ class FindingForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from portal.extensions import violation_code_choices
 
-        self.fields["violation_code"].choices = [("", "—")] + [
-            (c, f"{c} · {label}") for c, label in violation_code_choices()
-        ]
+        self.fields["violation_code"].choices = [("", "—"), *violation_code_choices()]  # by name, not code
 
 
 class InspectionFinishForm(StyledFormMixin, forms.Form):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from portal.evidence import EvidenceFile
+from portal.extensions import violation_code_choices
 from supervision.inspections.querysets import InspectionQuerySet, RandomDrawQuerySet
 from supervision.leads.models import Lead
 from supervision.org.models import ScopedModel
@@ -162,6 +163,12 @@ class Inspection(ScopedModel):
     def __str__(self):
         return f"{self.title} · {self.institution.name}"
 
+    def audit_display(self, key, value):
+        """A finding's violation code in the history, by its name (None: the history's usual rendering)."""
+        if key == "violation_code" and isinstance(value, str):
+            return violation_label(value)
+        return None
+
     def get_absolute_url(self):
         return reverse("supervision:inspection-detail", args=[self.pk])
 
@@ -218,7 +225,7 @@ class Finding(models.Model):
         ordering = ["recorded_at", "pk"]
 
     def __str__(self):
-        return f"{self.violation_code} · {self.inspection}"
+        return f"{violation_label(self.violation_code)} · {self.inspection}"
 
     @property
     def evidence(self) -> "InspectionEvidence | None":
@@ -288,3 +295,8 @@ class InspectionUserObjectPermission(UserObjectPermissionBase):
 
 class InspectionGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="group_grants")
+
+
+def violation_label(code: str) -> str:
+    """The name of a violation code (the enforcement app's list), the code itself if it is not listed."""
+    return dict(violation_code_choices()).get(code, code)

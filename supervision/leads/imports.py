@@ -364,10 +364,10 @@ def _check_file(batch: ImportBatch, raw, spool: "Spool") -> Checked:
     is_xlsx = raw.read(4) == XLSX_MAGIC
     raw.seek(0)
     if is_xlsx:
-        rows, fmt = xlsx_rows(raw), "xlsx"
+        rows, fmt = xlsx_rows(raw), "Excel"
     else:
         encoding = detect_encoding(raw, batch.encoding)
-        rows, fmt = csv_rows(raw, encoding), f"csv ({ENCODING_NAMES[encoding]})"
+        rows, fmt = csv_rows(raw, encoding), f"CSV（{ENCODING_NAMES[encoding].upper()}）"
     _update(batch, detected_format=fmt)
     max_rows, max_errors, every = _setting("max_rows"), _setting("max_errors"), _setting("progress_every")
     chunk_size = _setting("chunk_size")

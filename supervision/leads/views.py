@@ -31,6 +31,7 @@ from supervision.leads.forms import (
 from supervision.leads.models import ImportBatch, Lead
 from supervision.leads.transitions import CONVERTIBLE
 from supervision.org.models import AuditEvent
+from supervision.screening.models import Rule as ScreeningRule
 
 
 class LeadQuerysetMixin:
@@ -122,6 +123,7 @@ class LeadExportView(LeadListView):
             _("Verification due"),
             _("Conclusion"),
         ]
+        rule_names = dict(ScreeningRule.objects.values_list("code", "name"))
         rows = (
             [
                 lead.received_on,
@@ -131,7 +133,7 @@ class LeadExportView(LeadListView):
                 lead.jurisdiction.name,
                 lead.description,
                 lead.amount,
-                lead.rule_code,
+                rule_names.get(lead.rule_code, lead.rule_code),
                 lead.occurred_on,
                 lead.external_id or "",
                 lead.get_status_display(),
@@ -180,6 +182,7 @@ class LeadDetailView(LeadQuerysetMixin, ScopedMixin, DetailView):
             follow_ups=follow_ups,
             converted=converted,
             overdue=lead.is_overdue(),
+            rule=ScreeningRule.objects.filter(code=lead.rule_code).first() if lead.rule_code else None,
             audit_events=AuditEvent.objects.history_of(lead),
         )
         return context

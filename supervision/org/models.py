@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from portal.scoping import ScopedQuerySet
 from supervision.org.querysets import OrgUnitQuerySet
@@ -316,6 +316,7 @@ class AuditEventQuerySet(models.QuerySet):
                 names[(model, pk)] = str(row)
         for event in events:
             event.reference_names = names
+            event.subject = obj
         return events
 
 
@@ -398,10 +399,13 @@ class AuditEvent(models.Model):
 
     def named_references(self):
         """(model, id) for values that name people or groups outside a foreign key: a grant's ``to``
-        ("user:14"), a team's list of user ids."""
+        ("user:14"), a team's list of user ids, a record named by id under a key of ``AUDIT_REFERENCES``."""
+        fields = self._fields()
         for values in (self.before or {}, self.after or {}):
             for key, value in values.items():
-                if key == "to" and isinstance(value, str) and ":" in value:
+                if key in AUDIT_REFERENCES and key not in fields and _is_id(value):
+                    yield apps.get_model(AUDIT_REFERENCES[key]), value
+                elif key == "to" and isinstance(value, str) and ":" in value:
                     kind, _sep, pk = value.partition(":")
                     if pk.isdigit() and kind in ("user", "group"):
                         yield _grantee_model(kind), int(pk)
@@ -419,6 +423,11 @@ class AuditEvent(models.Model):
             return [self.reference_names.get((User, v), v) for v in value]
         if key == "actions" and isinstance(value, list):
             return [str(GRANT_ACTIONS.get(v, v)) for v in value]
+        if key in AUDIT_REFERENCES and field is None and _is_id(value):
+            return self.reference_names.get((apps.get_model(AUDIT_REFERENCES[key]), value), value)
+        if key in AUDIT_VALUES and isinstance(value, str | list):
+            labels = AUDIT_VALUES[key]
+            return [str(labels.get(v, v)) for v in value] if isinstance(value, list) else str(labels.get(value, value))
         return value
 
     @property
@@ -454,16 +463,31 @@ class AuditEvent(models.Model):
             if old == new:
                 continue
             field = fields.get(key)
-            if key == "id" or (field is not None and field.primary_key):
-                continue  # the record's own id says nothing a reader needs
+            if key == "id" or key in AUDIT_HIDDEN or (field is not None and field.primary_key):
+                continue  # the record's own id and the tree's internals say nothing a reader needs
             if field is not None and field.choices:
                 labels = dict(field.flatchoices)
                 old, new = labels.get(old, old), labels.get(new, new)
-            old, new = _readable(self._name(field, old, key), field), _readable(self._name(field, new, key), field)
-            named = field is not None and str(field.verbose_name) != field.name.replace("_", " ")
-            label = field.verbose_name if named else AUDIT_KEYS.get(key, field.verbose_name if field else key)
-            rows.append((str(label), old, new))
+            display = getattr(getattr(self, "subject", None), "audit_display", None)  # the record's own labels
+            shown = []
+            for value in (old, new):
+                value = self._name(field, value, key)
+                custom = display(key, value) if display else None
+                shown.append(custom if custom is not None else _readable(value, field))
+            old, new = shown
+            rows.append((str(self.key_label(key, field)), old, new))
         return rows
+
+    @staticmethod
+    def key_label(key, field):
+        """A field's verbose name when it was given one; else the label of AUDIT_KEYS; else the automatic
+        verbose name ("created by"), translated when the catalogue knows it."""
+        if field is not None and str(field.verbose_name) != field.name.replace("_", " "):
+            return field.verbose_name
+        label = AUDIT_KEYS.get(key) or (AUDIT_KEYS.get(field.name) if field is not None else None)
+        if label is None:
+            label = gettext(str(field.verbose_name)) if field is not None else key
+        return label
 
 
 def _readable(value, field=None):
@@ -511,7 +535,37 @@ AUDIT_KEYS = {
     "amount": _("amount (CNY)"),
     "sha256": _("SHA-256 of the evidence"),
     "created_by": _("entered by"),  # used for fields without a verbose name of their own
+    # counts of an import or a run
+    "rows": _("rows read"),
+    "created": _("records created"),
+    "updated": _("records updated"),
+    "skipped": _("rows skipped"),
+    "items": _("number of items"),
+    "format": _("file format"),
+    "hits": _("hits found"),
+    "leads": _("leads created"),
+    "rules": _("rules run"),
+    "lines": _("settlement lines"),
+    "answers": _("answers"),
+    "actions": _("rights"),
+    "role": _("role"),
+    # records named by id outside a foreign key (AUDIT_REFERENCES)
+    "case": _("case"),
+    "document": _("document"),
+    "evidence": _("evidence"),
 }
+# Recorded keys that name another record by its id without being a foreign key of the audited record: shown
+# by the record's name (apps add theirs, e.g. enforcement's "case").
+AUDIT_REFERENCES: dict[str, str] = {}
+# Recorded keys whose values are codes of a fixed list: shown by their labels (apps add theirs).
+AUDIT_VALUES: dict[str, dict] = {"role": dict(Role.choices)}
+# Recorded keys a reader has no use for: internals of the unit tree, a conversion's technical target (the
+# record shows what the lead became).
+AUDIT_HIDDEN = {"path", "depth", "target", "converted_id"}
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 AUDIT_VERBS = {
@@ -540,4 +594,7 @@ AUDIT_VERBS = {
     "cancel_inspection": _("inspection cancelled"),
     "draw": _("drawn"),
     "publish": _("published"),
+    "add_evidence": _("evidence added"),
+    "attach_evidence": _("evidence attached"),
+    "issue": _("issued"),
 }

@@ -150,6 +150,19 @@ class AgreementStatusChange(models.Model):
     def __str__(self):
         return f"{self.agreement} {self.from_status}→{self.to_status} {self.effective_on}"
 
+    def get_cause_display(self) -> str:
+        """What caused the change, in words: ``cause`` is the code of the process that wrote it."""
+        if self.cause.startswith("agreement-action:"):
+            return str(_("an agreement action"))
+        return str(CAUSES.get(self.cause, self.cause))
+
+
+# The processes that change an agreement's status (AgreementStatusChange.cause), by name.
+CAUSES = {
+    "refresh_agreements": _("the daily expiry check"),
+    "seed_demo": _("demo data"),
+}
+
 
 # Direct foreign-key grant tables (guardian): the generic tables cast ids to text and degrade with size.
 class InstitutionUserObjectPermission(UserObjectPermissionBase):

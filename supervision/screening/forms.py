@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.register.models import Institution
 from supervision.screening import rules
-from supervision.screening.models import Rule, RuleVersion
+from supervision.screening.models import PARAM_LABELS, Rule, RuleVersion
 
 MED_TYPE_CHOICES = [("11", _("Outpatient")), ("21", _("Inpatient")), ("41", _("Pharmacy purchase"))]
 LEVEL_CHOICES = [("0", _("No level")), ("1", _("Level 1")), ("2", _("Level 2")), ("3", _("Level 3"))]
@@ -57,7 +57,9 @@ class RuleForm(forms.Form):
         self.rule = rule
         self.param_names = list(rules.TEMPLATES[rule.template].params)
         for name in self.param_names:
-            self.fields[f"param_{name}"] = forms.DecimalField(label=name, min_value=0, max_value=100000)
+            self.fields[f"param_{name}"] = forms.DecimalField(
+                label=PARAM_LABELS.get(name, name), min_value=0, max_value=100000
+            )
 
     @classmethod
     def initial_for(cls, rule: Rule) -> dict:

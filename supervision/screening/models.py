@@ -204,6 +204,19 @@ class RuleVersion(models.Model):
     def __str__(self):
         return f"{self.rule} v{self.number}"
 
+    def params_display(self) -> list[tuple[str, object]]:
+        """The parameters under their labels (the rule templates' keys are for the SQL)."""
+        return [(str(PARAM_LABELS.get(key, key)), value) for key, value in (self.params or {}).items()]
+
+
+# Labels of the rule templates' parameters (supervision/screening/rules.py).
+PARAM_LABELS = {
+    "days": _("days"),
+    "pharmacies": _("pharmacies"),
+    "sigmas": _("standard deviations above the peers' mean"),
+    "peers": _("minimum number of peers"),
+}
+
 
 class ScreeningRun(models.Model):
     """One run of rules over settlement lines (or a dry run, which keeps only its counts)."""

@@ -303,7 +303,9 @@ def test_detail_timeline_names_actor_states_and_payload(driver, cast, client_for
     event, label, summary = response.context["timeline"][-1]
     assert (event.action, str(label)) == ("approve_filing", str(ACTIONS["approve_filing"].label))
     assert event.comment in body
-    assert any(cast.b01_officer.username in text for _key, text in summary)
+    # The assigned officers by name, never by login (issue 16).
+    assert any(cast.b01_officer.full_name in text for _key, text in summary)
+    assert not any(cast.b01_officer.username in text for _key, text in summary)
 
 
 # --- Action pages: GET -----------------------------------------------------------------------------------

@@ -114,13 +114,13 @@ def test_the_lead_page_names_the_importer(cast, institutions, client_for):
 def test_csv_with_bom_is_read(cast, institutions):
     batch = run(cast.analyst, csv_bytes(rows_for(institutions, 2), bom=True))
     assert batch.status == "done", batch.errors
-    assert batch.detected_format == "csv (utf-8)"
+    assert batch.detected_format == "CSV（UTF-8）"
 
 
 def test_gb18030_csv_is_detected(cast, institutions):
     batch = run(cast.analyst, csv_bytes(rows_for(institutions, 2), encoding="gb18030"))
     assert batch.status == "done", batch.errors
-    assert batch.detected_format == "csv (gb18030)"
+    assert batch.detected_format == "CSV（GB18030）"
     assert Lead.objects.get(external_id="EXT-000001").description == "疑似串换药品 第1条"
 
 
