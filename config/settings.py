@@ -179,10 +179,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Statutory clocks (domain §4; law-reference §1.2). Working-day clocks use the admin-maintained calendar.
-# My inbox (issue 16): an item is "due soon" from this many working days before its due date; the navigation's
-# count is cached this many seconds.
+# My inbox (issue 16): an item is "due soon" from this many working days before its due date.
 INBOX_DUE_SOON_WORKING_DAYS = env_int("INBOX_DUE_SOON_WORKING_DAYS", 3)
-INBOX_COUNT_CACHE_SECONDS = env_int("INBOX_COUNT_CACHE_SECONDS", 60)
 
 PROCEDURE_CLOCKS = {
     "filing_working_days": env_int("CLOCK_FILING_WORKING_DAYS", 15),

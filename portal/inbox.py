@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,21 +116,19 @@ def inbox_for(user, limit: int = PROVIDER_LIMIT, today: date | None = None) -> I
     return Inbox(grade(items, today), total)
 
 
-def inbox_count(user, limit: int = 0) -> int:
-    """How many items wait on the user (counts only; cached briefly for the navigation badge)."""
-    if user is None or not user.is_authenticated or not getattr(user, "is_staff_member", False):
-        return 0
-    key = f"inbox-count:{user.pk}"
-    count = cache.get(key)
-    if count is None:
-        count = sum(part.total for provider in _PROVIDERS for part in provider(user, 0))
-        cache.set(key, count, getattr(settings, "INBOX_COUNT_CACHE_SECONDS", 60))
-    return count
+SESSION_KEY = "inbox_total"
 
 
-def forget_count(user_ids) -> None:
-    """Drop the cached badge of these users (their inbox changed)."""
-    cache.delete_many([f"inbox-count:{pk}" for pk in user_ids if pk])
+def remember_total(request, inbox: Inbox) -> None:
+    """Keep the total the home page or the inbox page just counted in the session: the navigation's badge shows
+    it on every other page at no cost (no query per page; the badge is as fresh as the user's last look)."""
+    if request.session.get(SESSION_KEY) != inbox.total:
+        request.session[SESSION_KEY] = inbox.total
+
+
+def remembered_total(request) -> int | None:
+    session = getattr(request, "session", None)
+    return session.get(SESSION_KEY) if session is not None else None
 
 
 def part(qs, make, limit: int, order) -> InboxPart:

@@ -1,9 +1,9 @@
-"""The navigation's badges: unread notifications (one query) and the inbox's count (cached briefly); each is
-computed once per request and only when a template shows it."""
+"""The navigation's badges: unread notifications (one query, once per request and only when a template shows
+it) and the inbox's total as last counted by the home page or the inbox page (kept in the session: no query)."""
 
 from functools import cache as memo
 
-from portal.inbox import inbox_count
+from portal.inbox import remembered_total
 from supervision.notifications.services import unread_count
 
 
@@ -16,8 +16,4 @@ def nav_badges(request) -> dict:
     def notifications_unread():
         return unread_count(user)
 
-    @memo
-    def inbox_badge():
-        return inbox_count(user)
-
-    return {"notifications_unread": notifications_unread, "inbox_badge": inbox_badge}
+    return {"notifications_unread": notifications_unread, "inbox_badge": remembered_total(request)}

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from portal.inbox import DUE_SOON, forget_count, inbox_for
+from portal.inbox import DUE_SOON, inbox_for
 from supervision.notifications.models import Notification
 from supervision.org.models import User
 
@@ -36,7 +36,6 @@ def notify(recipients, verb: str, *, target=None, label: str = "", url: str = ""
             )
         )
     Notification.objects.bulk_create(made)
-    forget_count(seen)
     return made
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from portal.inbox import due_soon_days, inbox_for
+from portal.inbox import due_soon_days, inbox_for, remember_total
 from supervision.notifications import services
 from supervision.notifications.models import Notification
 
@@ -28,6 +28,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["inbox"] = inbox_for(self.request.user)
+        remember_total(self.request, context["inbox"])
         context["due_soon_days"] = due_soon_days()
         return context
 

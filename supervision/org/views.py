@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.generic import ListView
 
-from portal.inbox import due_soon_days, inbox_for
+from portal.inbox import due_soon_days, inbox_for, remember_total
 from portal.mixins import LookupView, ScopedMixin
 from portal.worklist import home_panels, home_sections
 from supervision.org.filters import officers_in_scope
@@ -20,6 +20,7 @@ def home(request):
     if not request.user.is_staff_member and request.user.has_role("supervisor"):
         return redirect("supervision:my-reports")  # a social supervisor's home is their own portal (issue 6)
     inbox = inbox_for(request.user)
+    remember_total(request, inbox)
     context = {
         "inbox": inbox,
         "inbox_limit": HOME_INBOX_ROWS,
