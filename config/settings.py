@@ -306,6 +306,7 @@ DEMO_SEEDERS = [
     "supervision.screening.demo.seed",  # settlement lines with planted violations, screened into leads (issue 18)
     # Every month of the demo year in every branch (issue 17); last, so the seeders above keep their clean slate.
     "enforcement.statistics.demo.seed",
+    "supervision.notifications.demo.seed",  # a lead falling due soon and the daily due-soon notices (issue 16)
 ]
 
 # The bench data set (contract §Bench) that `seed_demo --bench` adds on top of the demo data, in order: the

@@ -35,7 +35,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=_("done by"),
         db_index=False,
     )
     record_label = models.CharField(_("record"), max_length=250)
