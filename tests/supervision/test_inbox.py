@@ -114,7 +114,7 @@ def test_the_page_and_the_api_show_no_foreign_rows(cast, client_for, filings, ap
     data = api.json()
     ids = {row["record_id"] for row in data["results"] if row["record_type"] == "case"}
     assert ids == {c.pk for c in filings["B02"]}
-    assert data["total"] == data["count"] == len(data["results"])
+    assert data["count"] == len(data["results"]) == 3
     assert set(data["results"][0]) >= {"kind", "label", "action", "due", "days_left", "urgency", "urgency_label", "url"}
 
 
