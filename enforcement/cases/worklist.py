@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from enforcement.cases.models import Case
-from enforcement.cases.procedure import ACTIONS
+from enforcement.cases.procedure import ACTIONS, TABLE
 from enforcement.cases.querysets import CLOCK_STATES
 from enforcement.cases.queues import CASE_QUEUES
 from enforcement.cases.selectors import forward_actions
-from portal.inbox import InboxItem, InboxPart, part, register_inbox
+from portal.inbox import InboxItem, InboxPart, acting_on, part, register_inbox
 from portal.worklist import Panel, register_panel
 from supervision.org.models import Role
 
@@ -121,4 +121,9 @@ def case_inbox(user, limit) -> list[InboxPart]:
         states = {s for a in ACTIONS.values() if a.style == "primary" and Role.OFFICER in a.roles for s in a.sources}
         queue = CASE_QUEUES["mine"][1](cases, user).filter(state__in=states).distinct()
         parts.append(part(queue, _officer_step(user), limit, ("decision_due", "filing_due", "pk")))
+    if user.has_role(Role.FUND_OFFICER):
+        # Recoveries: payments to record on decided cases being executed in the fund officer's units.
+        queue = acting_on(cases, user, TABLE, "record_payment")
+        labels = {"executing": ACTIONS["record_payment"].label}
+        parts.append(part(queue, _state_action(labels, "record_payment"), limit, ("payment_due", "pk")))
     return [p for p in parts if p.total]

@@ -185,3 +185,11 @@ def test_the_home_page_shows_the_inbox_first(cast, client_for, filings):
     page = response.content.decode()
     assert page.index('id="home-inbox"') < page.index("stat-card")
     assert filings["B01"][0].number in page
+
+
+def test_a_fund_officer_sees_payments_to_record_in_their_units(cast, org):
+    today = timezone.localdate()
+    b01 = CaseFactory(institution=InstitutionFactory(jurisdiction=org.b01), state="executing", payment_due=today)
+    b02 = CaseFactory(institution=InstitutionFactory(jurisdiction=org.b02), state="executing", payment_due=today)
+    assert _case_ids(inbox_for(cast.b01_fund)) == {b01.pk}
+    assert _case_ids(inbox_for(cast.fund_officer)) == {b01.pk, b02.pk}
