@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.inbox import InboxItem, InboxPart, acting_on, part, register_inbox
 from portal.worklist import Panel, register_panel
@@ -97,3 +98,32 @@ def lead_inbox(user, limit) -> list[InboxPart]:
              _lead_item(_("Conclude the verification: confirm or dismiss"), "confirm"), limit, order),
     ]  # fmt: skip
     return [p for p in parts if p.total]
+
+
+INSPECTION_STEPS = {
+    Inspection.Status.PLANNED: (gettext_lazy("Carry out the inspection"), "start"),
+    Inspection.Status.IN_PROGRESS: (gettext_lazy("Record the findings and finish the inspection"), "finish"),
+}
+
+
+def _inspection_item(inspection) -> InboxItem:
+    action, step = INSPECTION_STEPS[inspection.status]
+    return InboxItem(
+        kind=_("Inspection"),
+        label=f"{inspection.institution.name} · {inspection.title}",
+        action=str(action),
+        url=inspection.get_absolute_url(),
+        due=inspection.planned_on if inspection.status == Inspection.Status.PLANNED else None,
+        key=f"inspection:{inspection.pk}:{step}",
+        record_id=inspection.pk,
+    )
+
+
+@register_inbox
+def inspection_inbox(user, limit) -> list[InboxPart]:
+    """The inspections the user is a member of that are still to be carried out (the panel's selection)."""
+    if not user.has_perm("supervision.view_inspection"):
+        return []
+    mine = Inspection.objects.visible_to(user).filter(members__user_id=user.pk, status__in=list(INSPECTION_STEPS))
+    found = part(mine.select_related("institution").distinct(), _inspection_item, limit, ("planned_on", "pk"))
+    return [found] if found.total else []

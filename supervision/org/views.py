@@ -19,7 +19,7 @@ def home(request):
     """Each role's start page: what awaits the user, counted within their scope."""
     if not request.user.is_staff_member and request.user.has_role("supervisor"):
         return redirect("supervision:my-reports")  # a social supervisor's home is their own portal (issue 6)
-    inbox = inbox_for(request.user)
+    inbox = inbox_for(request.user)  # the same items as the inbox page, so its overdue/due-soon counts agree
     remember_total(request, inbox)
     context = {
         "inbox": inbox,

@@ -193,3 +193,15 @@ def test_a_fund_officer_sees_payments_to_record_in_their_units(cast, org):
     b02 = CaseFactory(institution=InstitutionFactory(jurisdiction=org.b02), state="executing", payment_due=today)
     assert _case_ids(inbox_for(cast.b01_fund)) == {b01.pk}
     assert _case_ids(inbox_for(cast.fund_officer)) == {b01.pk, b02.pk}
+
+
+def test_an_inspection_member_sees_the_inspection_to_carry_out(cast, org):
+    from supervision.inspections.models import InspectionMember
+    from tests.factories import InspectionFactory
+
+    inspection = InspectionFactory(institution=InstitutionFactory(jurisdiction=org.b01))
+    InspectionMember.objects.create(inspection=inspection, user=cast.b01_officer, is_leader=True)
+    items = [i for i in inbox_for(cast.b01_officer).items if i.key.startswith("inspection:")]
+    assert [(i.record_id, i.action) for i in items] == [(inspection.pk, "实施检查")]
+    assert items[0].urgency == OVERDUE  # planned for a day gone by
+    assert not [i for i in inbox_for(cast.b01_chief).items if i.key.startswith("inspection:")]
