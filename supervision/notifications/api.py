@@ -1,6 +1,7 @@
 """``GET /api/v1/inbox/`` (my inbox, paginated) and ``/api/v1/notifications/`` (mine; mark read)."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
@@ -61,6 +62,11 @@ class NotificationSerializer(serializers.ModelSerializer):
         return (actor.full_name or str(actor)) if actor else None
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only the unread ones (the bell).")]
+    )
+)
 class NotificationViewSet(ObjectRoutesMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's own notifications, newest first; another user's notification is missing (404)."""
 
@@ -71,7 +77,10 @@ class NotificationViewSet(ObjectRoutesMixin, mixins.ListModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return Notification.objects.filter(recipient=self.request.user).select_related("actor")
+        notifications = Notification.objects.filter(recipient=self.request.user).select_related("actor")
+        if self.action == "list" and self.request.query_params.get("unread") in ("true", "1"):
+            notifications = notifications.filter(read_at__isnull=True)  # the bell's count
+        return notifications
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"], url_path="read")

@@ -40,6 +40,11 @@ class NotificationListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return Notification.objects.filter(recipient=self.request.user).select_related("actor")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["unread"] = services.unread_count(self.request.user)
+        return context
+
 
 def _back(request, default: str):
     target = request.POST.get("next") or ""

@@ -54,7 +54,7 @@ def agreement_panels(user) -> list[Panel]:
 
 @register_panel
 def register_panels(user) -> list[Panel]:
-    roles = frozenset({Role.VIEWER, Role.DIRECTOR, Role.FUND_OFFICER, Role.ANALYST})  # an overview, not a desk
+    roles = frozenset({Role.VIEWER, Role.DIRECTOR, Role.CHIEF, Role.FUND_OFFICER, Role.ANALYST})  # an overview
     if not user.is_staff_member or not user.has_role(*roles):
         return []
     count = Institution.objects.visible_to(user).count()

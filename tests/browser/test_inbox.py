@@ -16,6 +16,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_chief_finds_the_inbox_warning_and_the_record(browser, no_page_errors, org, cast):
+    from playwright.sync_api import expect  # the browser fixture has checked that Playwright is there
+
     today = timezone.localdate()
     institution = InstitutionFactory(jurisdiction=org.b01, name="东湖社区卫生服务中心")
     soon = CaseFactory(institution=institution, title="涉嫌串换药品案", filing_due=add_working_days(today, 1))
@@ -30,7 +32,7 @@ def test_chief_finds_the_inbox_warning_and_the_record(browser, no_page_errors, o
     block = page.locator("#home-inbox")
     assert "我的待办" in block.inner_text()
     assert "即将到期" in block.inner_text() and "已超期" in block.inner_text()
-    assert page.locator("#nav-bell-count").inner_text() == "1"
+    expect(page.locator("#nav-bell-count")).to_have_text("1")  # filled in by the page's script
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "home-chief.png"), full_page=True)
 

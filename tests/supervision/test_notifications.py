@@ -58,11 +58,12 @@ def test_mark_all_read_and_the_bell(cast, client_for, api_for):
     for label in ("甲", "乙"):
         Notification.objects.create(recipient=cast.b01_chief, verb="case_assigned", record_label=label)
     other = Notification.objects.create(recipient=cast.b02_chief, verb="case_assigned", record_label="丙")
-    client = client_for(cast.b01_chief)
-    page = client.get("/").content.decode()
-    assert 'id="nav-bell-count">2<' in page
-    assert api_for(cast.b01_chief).post("/api/v1/notifications/read-all/").json() == {"marked": 2}
-    assert 'id="nav-bell-count"' not in client.get("/").content.decode()
+    page = client_for(cast.b01_chief).get("/").content.decode()
+    assert 'data-unread-url="/api/v1/notifications/?unread=true&amp;page_size=1"' in page  # the bell's script
+    api = api_for(cast.b01_chief)
+    assert api.get("/api/v1/notifications/?unread=true&page_size=1").json()["count"] == 2
+    assert api.post("/api/v1/notifications/read-all/").json() == {"marked": 2}
+    assert api.get("/api/v1/notifications/?unread=true&page_size=1").json()["count"] == 0
     other.refresh_from_db()
     assert other.read_at is None
 
