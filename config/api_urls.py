@@ -16,6 +16,7 @@ from enforcement.statistics import api as statistics_api
 from portal.api_views import SchemaView, docs_view
 from supervision.inspections import api as inspections_api
 from supervision.leads import api as leads_api
+from supervision.notifications import api as notifications_api
 from supervision.org import api as org_api
 from supervision.register import api as register_api
 from supervision.reports import api as reports_api
@@ -35,6 +36,7 @@ router.register("credit/ratings", credit_api.CreditRatingViewSet, basename="cred
 router.register("screening/rules", screening_api.RuleViewSet, basename="screening-rule")  # issue 18
 router.register("screening/runs", screening_api.RunViewSet, basename="screening-run")
 router.register("settlement-batches", screening_api.SettlementBatchViewSet, basename="settlementbatch")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")  # issue 16
 router.register("recoveries", recovery_api.RecoveryEntryViewSet, basename="recoveryentry")  # issue 17
 router.register(r"cases/(?P<pk>[0-9]+)/documents", documents_api.CaseDocumentViewSet, basename="case-document")
 
@@ -60,6 +62,7 @@ urlpatterns = [
         name="finding-agreementaction",
     ),
     path("leads/<int:pk>/hits/", screening_api.LeadHitsView.as_view(), name="lead-hits"),  # issue 18
+    path("inbox/", notifications_api.InboxAPIView.as_view(), name="inbox"),  # issue 16
     path("statistics/", statistics_api.StatisticsAPIView.as_view(), name="statistics"),  # issue 17
     path("assessments/score/", credit_api.AssessmentScoreView.as_view(), name="assessment-score"),  # issue 7
     path("", include(deadline_urls.api_urlpatterns)),  # deadlines/?from= (issue 14)

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "supervision.notifications.selectors.nav_badges",  # the bell and the inbox count (issue 16)
             ],
             "builtins": ["portal.formatting"],  # |money on every page
         },
@@ -178,6 +179,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Statutory clocks (domain §4; law-reference §1.2). Working-day clocks use the admin-maintained calendar.
+# My inbox (issue 16): an item is "due soon" from this many working days before its due date.
+INBOX_DUE_SOON_WORKING_DAYS = env_int("INBOX_DUE_SOON_WORKING_DAYS", 3)
+
 PROCEDURE_CLOCKS = {
     "filing_working_days": env_int("CLOCK_FILING_WORKING_DAYS", 15),
     "decision_days": env_int("CLOCK_DECISION_DAYS", 90),
@@ -302,6 +306,7 @@ DEMO_SEEDERS = [
     "supervision.screening.demo.seed",  # settlement lines with planted violations, screened into leads (issue 18)
     # Every month of the demo year in every branch (issue 17); last, so the seeders above keep their clean slate.
     "enforcement.statistics.demo.seed",
+    "supervision.notifications.demo.seed",  # a lead falling due soon and the daily due-soon notices (issue 16)
 ]
 
 # The bench data set (contract §Bench) that `seed_demo --bench` adds on top of the demo data, in order: the

@@ -29,6 +29,7 @@ from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases import gates
 from enforcement.cases.models import Case, CaseEvent, ProposedPenalty
 from portal import audit, uploads
+from supervision.notifications.services import notify
 from supervision.org.models import User
 from supervision.register.models import Institution
 
@@ -315,6 +316,9 @@ def repair_decide(*, application: RepairApplication, by: User, approve: bool, co
         after=audit.snapshot(current, ["state", "decided_by", "decision_comment"]),
         reason=comment,
     )
+    verb = "repair_approved" if approve else "repair_refused"
+    notify([current.submitted_by], verb, target=current, label=f"{current.institution.name} {current.year}", by=by,
+           note=comment)  # fmt: skip
     if approve:
         on = date(current.year, 12, 31) if current.year < timezone.localdate().year else timezone.localdate()
         credit_event_record(

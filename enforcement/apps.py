@@ -25,6 +25,7 @@ class EnforcementConfig(AppConfig):
             "enforcement.permissions",
             "enforcement.cases.worklist",
             "enforcement.agreement_actions.worklist",
+            "enforcement.rewards.worklist",
         ):
             import_module(module)
         leads_hooks.register()  # lead and finding follow-ups, the violation codes of findings (issue 5)

@@ -125,3 +125,20 @@ def import_calendar_csv(data: bytes) -> int:
         for day, kind, name in rows:
             CalendarDay.objects.update_or_create(day=day, defaults={"kind": kind, "name": name})
     return len(rows)
+
+
+def working_days_from(today: date, days: list[date]) -> dict[date, int]:
+    """``working_days_between(today, day)`` for many days with one calendar query (lists and the inbox)."""
+    days = [d for d in days if d is not None]
+    if not days:
+        return {}
+    start, end = min([today, *days]), max([today, *days])
+    exceptions = _exceptions(start, end)
+    working = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    # Running count of working days from ``start``: difference of two prefix counts, no per-day query.
+    prefix, total = {}, 0
+    for day in working:
+        if day != start and is_working_day(day, exceptions):
+            total += 1
+        prefix[day] = total
+    return {day: prefix[day] - prefix[today] for day in days}

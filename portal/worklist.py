@@ -10,6 +10,11 @@ class Panel:
     url: str = ""
     tone: str = "secondary"  # bootstrap colour: danger for overdue, warning for due soon
     items: list = field(default_factory=list)  # (label, url) pairs, a short preview
+    # The roles the panel is for (role-specific home pages, issue 16); empty: every role that may see it.
+    roles: frozenset = frozenset()
+
+    def is_for(self, user) -> bool:
+        return not self.roles or user.has_role(*self.roles)
 
 
 def preview_count(preview: list, limit: int, queryset) -> int:
@@ -43,7 +48,8 @@ def home_sections(user) -> list[dict]:
 
 
 def home_panels(user) -> list[Panel]:
+    """The panels of the user's home page: each provider's, kept where the panel is for one of the user's roles."""
     panels = []
     for provider in _PROVIDERS:
-        panels.extend(provider(user))
+        panels.extend(panel for panel in provider(user) if panel.is_for(user))
     return panels

@@ -22,6 +22,7 @@ class SupervisionConfig(AppConfig):
             "supervision.register.worklist",
             "supervision.reports.permissions",
             "supervision.leads.worklist",
+            "supervision.reports.worklist",
         ):
             import_module(module)
         from portal.context_processors import NAVIGATION
@@ -33,6 +34,10 @@ class SupervisionConfig(AppConfig):
 
         if appointments_expire not in AGREEMENT_REFRESH_HOOKS:
             AGREEMENT_REFRESH_HOOKS.append(appointments_expire)
+        from supervision.notifications.services import notify_due_soon
+
+        if notify_due_soon not in AGREEMENT_REFRESH_HOOKS:  # the daily "falls due soon" notices (issue 16)
+            AGREEMENT_REFRESH_HOOKS.append(notify_due_soon)
 
         present = {url_name for _label, url_name, _perm in NAVIGATION}
         for entry in (

@@ -19,6 +19,7 @@ from supervision.inspections.models import (
     RandomDraw,
 )
 from supervision.leads.models import ImportBatch, Lead, LeadGroupObjectPermission, LeadUserObjectPermission
+from supervision.notifications.models import Notification
 from supervision.org.models import (
     AuditEvent,
     OrgUnit,
@@ -61,6 +62,7 @@ __all__ = [
     "Lead",
     "LeadGroupObjectPermission",
     "LeadUserObjectPermission",
+    "Notification",
     "NumberSequence",
     "OrgUnit",
     "RandomDraw",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("agreements/", register_views.AgreementListView.as_view(), name="agreement-list"),
     path("agreements/<int:pk>/", register_views.AgreementDetailView.as_view(), name="agreement-detail"),
     path("", include("supervision.accounts.urls")),  # API tokens of one's own account (issue 13)
+    path("", include("supervision.notifications.urls")),  # my inbox and notifications (issue 16)
     # Leads and their import
     path("leads/", leads_views.LeadListView.as_view(), name="lead-list"),
     path("leads/export/", leads_views.LeadExportView.as_view(), name="lead-export"),

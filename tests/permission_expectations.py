@@ -38,6 +38,8 @@ def sees(username: str, model: str, branch: str) -> bool:
         return username in STAFF | {"admin"}
     if model == "printbatch":
         return username == f"{branch.lower()}_chief"  # a print batch is its requester's alone (issue 4)
+    if model == "notification":
+        return username == f"{branch.lower()}_chief"  # a notification is its recipient's alone (issue 16)
     if model == "disclosure":
         return True  # published on the public pages (issue 6)
     if username == "admin":
@@ -357,6 +359,12 @@ ROUTES: dict[str, Route] = {
     "lead-import-status": r(STAFF, api=True, obj="importbatch"),  # progress and report of a batch (issue 13)
     # One's own API tokens (issue 13): everyone signed in; revoking is POST only.
     "supervision:account-tokens": r(EVERYONE),
+    # My inbox and notifications (issue 16): the inbox is staff work (a supervisor's is their report portal);
+    # notifications are each user's own (another user's is missing: 404, for every method).
+    "supervision:inbox": r(STAFF | {"admin"}),
+    "supervision:notification-list": r(EVERYONE),
+    "supervision:notification-read-all": r(EVERYONE, ok=405, post=p(ok=302)),
+    "supervision:notification-read": r(EVERYONE, obj="notification", ok=405, post=p(ok=302)),
     "supervision:account-tokens-revoke": r(EVERYONE, ok=405, post=p(ok=302)),
     "inspection-list": r(STAFF, api=True, post=p(OFFICERS | CHIEFS, ok=400)),
     "inspection-detail": r(STAFF, api=True, obj="inspection"),
@@ -392,6 +400,10 @@ ROUTES: dict[str, Route] = {
     "lead-hits": r(STAFF, api=True, obj="lead"),
     # Statistics and the recovery ledger (issue 17)
     "statistics": r(STAFF, api=True),
+    "inbox": r(STAFF | {"admin"}, api=True),  # issue 16
+    "notification-list": r(EVERYONE, api=True),
+    "notification-read-all": r(EVERYONE, api=True, ok=405, post=p(ok=200)),
+    "notification-read": r(EVERYONE, api=True, obj="notification", ok=405, post=p(ok=200)),
     "recoveryentry-list": r(STAFF, api=True),
     "recoveryentry-detail": r(STAFF, api=True, obj="recoveryentry"),
     "deadlines": r(STAFF, api=True, ok=400),  # without ?from= (issue 14)
@@ -596,4 +608,7 @@ LISTS: dict[str, str] = {
     "settlementbatch-list": "not scoped: settlement imports are the monitoring centre's, for city-wide roles only",
     "supervision:screening:batch-list": "not scoped: settlement imports are the monitoring centre's",
     "supervision:screening:lead-hits-export": "not scoped here: one lead's hits, behind the lead's scope (sweep)",
+    # Issue 16: one's own notifications (by recipient), checked in tests/supervision/test_notifications.py.
+    "supervision:notification-list": "not scoped: the signed-in user's own notifications",
+    "notification-list": "not scoped: the signed-in user's own notifications",
 }

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from enforcement.cases.procedure import ACTIONS
+from supervision.notifications.models import Notification
 from tests.credit.sweep import credit_objects
 from tests.factories import (
     AgreementActionFactory,
@@ -210,6 +211,11 @@ def _objects(org, cast):
         **screening_objects(b01, b02),
         # The recovery ledger (issue 17): an amount owed by each branch's institution.
         "recoveryentry": {"B01": _obligation(b01), "B02": _obligation(b02)},
+        # Notifications (issue 16): one to each branch's chief.
+        "notification": {
+            "B01": Notification.objects.create(recipient=cast.b01_chief, verb="case_assigned", record_label="B01"),
+            "B02": Notification.objects.create(recipient=cast.b02_chief, verb="case_assigned", record_label="B02"),
+        },
         # Investigation records (issue 15): an investigating case per branch, its officer assigned, a draft.
         **_record_objects(b01, b02, cast),
     }

@@ -1,10 +1,12 @@
 """Home page panels for enforcement work, counted within the user's scope."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases.queues import AGREEMENT_ACTION_QUEUES
 from enforcement.cases.worklist import PREVIEW
+from portal.inbox import InboxItem, InboxPart, part, register_inbox
 from portal.worklist import Panel, preview_count, register_panel
 from supervision.org.models import Role
 
@@ -19,3 +21,23 @@ def agreement_action_panels(user) -> list[Panel]:
     items = [(str(a), a.get_absolute_url()) for a in latest]
     url = f"{reverse('enforcement:agreementaction-list')}?queue=approval"
     return [Panel(str(label), preview_count(latest, PREVIEW, selected), url, "warning", items)]
+
+
+def _action_item(action) -> InboxItem:
+    return InboxItem(
+        kind=_("Agreement action"),
+        label=str(action),
+        action=_("Approve the agreement action (or reject it)"),
+        url=action.get_absolute_url(),
+        key=f"agreementaction:{action.pk}:approve",
+        record_id=action.pk,
+    )
+
+
+@register_inbox
+def agreement_action_inbox(user, limit) -> list[InboxPart]:
+    if not user.has_role(Role.CHIEF, Role.DIRECTOR) or not user.has_perm("enforcement.approve_agreementaction"):
+        return []
+    queue = AGREEMENT_ACTION_QUEUES["approval"][1](AgreementAction.objects.visible_to(user), user)
+    found = part(queue.select_related("institution"), _action_item, limit, ("pk",))
+    return [found] if found.total else []

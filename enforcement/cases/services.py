@@ -35,6 +35,7 @@ from portal import audit, bulk, dates
 from portal.errors import InvalidState
 from portal.numbering import next_number
 from portal.outcomes import notify_outcome
+from supervision.notifications.services import notify
 from supervision.org import services as org_services
 from supervision.org.models import OrgUnit, Role, User
 from supervision.register.models import Institution
@@ -182,6 +183,7 @@ def case_act(*, case: Case, action: str, by: User, comment: str = "", data: dict
         )  # fmt: skip
         audit.record(actor=by, verb=action, obj=locked, before=before,
                      after=audit.snapshot(locked, CASE_FIELDS_AUDITED), reason=comment)  # fmt: skip
+        _notify_proposer(locked, action, by, comment)
         if action in OUTCOME_KINDS:  # credit events and the like, in this transaction (enforcement.extensions)
             notify_outcome(OUTCOME_KINDS[action], locked, by, payload or {})
     return locked
@@ -202,6 +204,31 @@ def cases_act_many(*, ids, action: str, by: User, comment: str = "") -> bulk.Bul
         queryset=Case.objects.visible_to(by),
         step=lambda case: case_act(case=case, action=action, by=by, comment=comment),
     )
+
+
+def _case_label(case: Case) -> str:
+    return f"{case.number} {case.title}"
+
+
+# The proposer is told when their proposal is decided (issue 16): the filing's opener, the report's author.
+PROPOSAL_DECIDED = {
+    "approve_filing": "filing_approved",
+    "reject_filing": "filing_rejected",
+    "approve_report": "report_approved",
+    "return": "report_returned",
+}
+
+
+def _notify_proposer(case: Case, action: str, by: User, comment: str) -> None:
+    verb = PROPOSAL_DECIDED.get(action)
+    if verb is None:
+        return
+    if action in ("approve_filing", "reject_filing"):
+        proposers = [case.opened_by]
+    else:
+        report = case.reports.filter(is_current=True).select_related("proposed_by").first()
+        proposers = [report.proposed_by] if report else []
+    notify(proposers, verb, target=case, label=_case_label(case), by=by, note=comment)
 
 
 OUTCOME_KINDS = {
@@ -244,7 +271,9 @@ def _assign(case: Case, by: User, officer_ids, lead_id=None) -> list[str]:
             errors.append(_("%(name)s has no enforcement certificate valid today.") % {"name": officer})
     if errors:
         raise ValidationError({"officers": errors})
+    already = set(case.assignments.values_list("user_id", flat=True))
     case.assignments.exclude(user__in=officers).delete()
+    notify([o for o in officers if o.pk not in already], "case_assigned", target=case, label=_case_label(case), by=by)
     lead_id = lead_id or (officers[0].pk if officers else None)
     for officer in officers:
         CaseOfficer.objects.update_or_create(case=case, user=officer, defaults={"is_lead": officer.pk == lead_id})

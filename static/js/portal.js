@@ -42,3 +42,22 @@ function portalTypeAhead(select) {
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-typeahead]").forEach(portalTypeAhead);
 });
+
+// The bell's unread count (issue 16): read after the page has loaded, so no page pays a query for it.
+document.addEventListener("DOMContentLoaded", function () {
+  var bell = document.getElementById("nav-bell");
+  if (!bell || !bell.dataset.unreadUrl) {
+    return;
+  }
+  fetch(bell.dataset.unreadUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (data) {
+      var badge = document.getElementById("nav-bell-count");
+      if (!data || !badge || !data.count) {
+        return;
+      }
+      badge.textContent = data.count;
+      badge.classList.remove("d-none");
+    })
+    .catch(function () {});
+});

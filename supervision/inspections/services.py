@@ -34,6 +34,7 @@ from supervision.inspections.models import (
 )
 from supervision.inspections.transitions import DRAW_TRANSITIONS, STARTED, TRANSITIONS
 from supervision.leads.models import Lead
+from supervision.notifications.services import notify
 from supervision.org.models import OrgUnit, Role, User
 from supervision.org.services import access_grant, access_revoke
 from supervision.register.models import Institution
@@ -186,6 +187,7 @@ def inspection_create(
         actor=by, verb="create", obj=inspection, after={**audit.snapshot(inspection), "team": [u.pk for u in team]}
     )
     _grant_team(inspection, by)
+    notify(team, "inspection_member", target=inspection, label=f"{institution.name} · {inspection.title}", by=by)
     return inspection
 
 

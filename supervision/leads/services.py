@@ -17,6 +17,7 @@ from portal import audit, bulk
 from portal.workdays import add_working_days
 from supervision.leads.models import Lead
 from supervision.leads.transitions import TRANSITIONS
+from supervision.notifications.services import notify
 from supervision.org.models import Role, User
 from supervision.register.models import Institution
 
@@ -120,6 +121,9 @@ def lead_dispatch(*, lead: Lead, by: User, officer: User | None = None, on: date
     current.verification_due = verification_due(on)
     current.save()
     audit.record(actor=by, verb="dispatch", obj=current, before=before, after=audit.snapshot(current, AUDITED))
+    if officer is not None:
+        label = f"{current.institution.name} · {current.received_on:%Y-%m-%d}"
+        notify([officer], "lead_assigned", target=current, label=label, by=by)
     return current
 
 

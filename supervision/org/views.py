@@ -5,10 +5,13 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.generic import ListView
 
+from portal.inbox import due_soon_days, inbox_for, remember_total
 from portal.mixins import LookupView, ScopedMixin
 from portal.worklist import home_panels, home_sections
 from supervision.org.filters import officers_in_scope
 from supervision.org.models import OrgUnit, User
+
+HOME_INBOX_ROWS = 8  # the most urgent items of the inbox shown on the home page
 
 
 @login_required
@@ -16,7 +19,15 @@ def home(request):
     """Each role's start page: what awaits the user, counted within their scope."""
     if not request.user.is_staff_member and request.user.has_role("supervisor"):
         return redirect("supervision:my-reports")  # a social supervisor's home is their own portal (issue 6)
-    context = {"panels": home_panels(request.user), "sections": home_sections(request.user)}
+    inbox = inbox_for(request.user)  # the same items as the inbox page, so its overdue/due-soon counts agree
+    remember_total(request, inbox)
+    context = {
+        "inbox": inbox,
+        "inbox_limit": HOME_INBOX_ROWS,
+        "due_soon_days": due_soon_days(),
+        "panels": home_panels(request.user),
+        "sections": home_sections(request.user),
+    }
     return render(request, "supervision/home.html", context)
 
 

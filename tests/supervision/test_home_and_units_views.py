@@ -137,3 +137,43 @@ def test_expiring_panel_counts_agreements_ending_within_three_months(cast, clien
     panels = client_for(cast.b01_officer).get("/").context["panels"]
     expiring = [p for p in panels if p.tone == "warning"]
     assert [p.count for p in expiring] == [1]
+
+
+# --- Role-specific home pages (issue 16) ----------------------------------------------------------------------
+
+
+def _panel_urls(client) -> list[str]:
+    return [panel.url for panel in client.get("/").context["panels"]]
+
+
+def test_the_legal_reviewer_sees_reviews_not_expiring_agreements(cast, client_for, agreements_of_all_kinds):
+    urls = _panel_urls(client_for(cast.legal))
+    assert any("queue=legal_review" in url for url in urls)
+    assert not any(url.startswith(reverse("supervision:agreement-list")) for url in urls)
+
+
+def test_the_analyst_sees_leads_to_dispatch_not_agreements(cast, client_for, agreements_of_all_kinds):
+    urls = _panel_urls(client_for(cast.analyst))
+    assert f"{reverse('supervision:lead-list')}?status=new" in urls
+    assert not any(url.startswith(reverse("supervision:agreement-list")) for url in urls)
+
+
+def test_officers_and_chiefs_still_see_their_agreements(cast, client_for, agreements_of_all_kinds):
+    for user in (cast.b01_officer, cast.b01_chief):
+        assert any(url.startswith(reverse("supervision:agreement-list")) for url in _panel_urls(client_for(user)))
+
+
+HOMES = ["director", "legal", "b01_chief", "b01_officer", "analyst", "auditor", "b01_fund"]
+
+
+@pytest.mark.parametrize("username", HOMES)
+def test_every_staff_home_starts_with_the_inbox(cast, client_for, username):
+    page = client_for(cast[username]).get("/").content.decode()
+    assert 'id="home-inbox"' in page
+    assert page.index('id="home-inbox"') < page.index('class="row g-3"')
+
+
+def test_the_directors_home_has_the_statistics_section(cast, client_for):
+    sections = client_for(cast.director).get("/").context["sections"]
+    assert [s["template"] for s in sections] == ["enforcement/statistics/_home_section.html"]
+    assert client_for(cast.b01_chief).get("/").context["sections"] == []

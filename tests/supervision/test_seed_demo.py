@@ -228,3 +228,37 @@ def test_issue_14_demo_cases(seeded):
         assert suspended.state == "suspended" and suspended.pauses.filter(ended_on__isnull=True).exists()
         no_penalty = branch.get(title__endswith="分解项目收费（不予处罚）案")
         assert (no_penalty.outcome, no_penalty.fine_amount, no_penalty.return_amount) == ("no_penalty", 0, 6800)
+
+
+# --- My inbox (issue 16) -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["b01_officer1", "b01_chief", "enf_chief"])
+def test_demo_inbox_has_an_overdue_and_a_due_soon_item(seeded, username):
+    from portal.inbox import DUE_SOON, OVERDUE, inbox_for
+
+    urgencies = {item.urgency for item in inbox_for(User.objects.get(username=username)).items}
+    assert {OVERDUE, DUE_SOON} <= urgencies
+
+
+@pytest.mark.parametrize("username", ["director", "legal", "analyst", "b02_chief", "b01_officer2"])
+def test_demo_inbox_is_not_empty(seeded, username):
+    from portal.inbox import inbox_for
+
+    assert inbox_for(User.objects.get(username=username)).total > 0
+
+
+@pytest.mark.parametrize("username", ["b01_officer1", "b01_chief"])
+def test_demo_accounts_have_unread_notifications(seeded, username):
+    from supervision.notifications.models import Notification
+
+    assert Notification.objects.filter(recipient__username=username, read_at__isnull=True).exists()
+
+
+def test_second_run_adds_no_notification(seeded):
+    from supervision.notifications.models import Notification
+
+    before = Notification.objects.count()
+    with quick_print():
+        call_command("seed_demo", stdout=StringIO())
+    assert Notification.objects.count() == before
