@@ -235,11 +235,18 @@ def api_for():
     return make
 
 
+# Single tests that take long (the Spark parity test starts a JVM): run first, so that under xdist they overlap
+# with the other worker's work instead of leaving one worker alone at the end. The order is the same on every
+# worker (xdist requires it).
+RUN_FIRST_MARKERS = ("spark",)
+
+
 def pytest_collection_modifyitems(config, items):
     # Decided per item at run time, since the database is chosen by DATABASE_URL.
     for item in items:
         if item.get_closest_marker("postgres_only"):
             item.add_marker(pytest.mark.usefixtures("_require_postgres"))
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in RUN_FIRST_MARKERS))
 
 
 @pytest.fixture
