@@ -246,6 +246,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres_only"):
             item.add_marker(pytest.mark.usefixtures("_require_postgres"))
+    # The modules of a WORKER_GROUPS group one after the other (at the place of the first), so that a run without
+    # xdist also builds their shared layer once; then the RUN_FIRST_MARKERS tests before all others.
+    place = {}
+    for index, item in enumerate(items):
+        group = WORKER_GROUPS.get(item.nodeid.split("::", 1)[0])
+        place[item] = place.setdefault(group, index) if group else index
+    items.sort(key=lambda item: place[item])
     items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in RUN_FIRST_MARKERS))
 
 
