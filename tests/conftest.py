@@ -11,13 +11,16 @@ Slow data of one module is shared the same way with ``tests.shared_db.shared_fix
 
 from dataclasses import dataclass
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from supervision.org.models import OrgUnit, User
 from tests import shared_db
 from tests.factories import AgreementFactory, InstitutionFactory, OrgUnitFactory, UserFactory, is_postgres
+from tests.quick_print import quick_print
 
 
 @dataclass
@@ -138,6 +141,16 @@ def pytest_fixture_setup(fixturedef, request):
         shared_db.before_test_transaction(request)
 
 
+@shared_db.shared_fixture(base=False, scope="session")
+def demo_data():
+    """The demo data (seed_demo), seeded once for all the modules that test it (WORKER_GROUPS below) and rolled
+    back at the end; on the migrated database, without the org tree and cast (its own accounts have their names).
+    Seeding takes minutes (about 62,000 queries), so seeding it once instead of once per module is most of
+    what keeps the suite within its time."""
+    with quick_print():  # the data, not the print (tests/quick_print.py)
+        call_command("seed_demo", stdout=StringIO())
+
+
 # Modules whose tests share slow module-level data: under xdist all of a module's tests go to one worker, which
 # writes the data once (the other tests are spread one by one as usual). --dist loadgroup with xdist_group marks
 # would do this, but groups nothing under pytest 9.2 (pytest-dev/pytest-xdist#1386).
@@ -145,6 +158,13 @@ ONE_WORKER_MODULES = {
     "tests/supervision/test_seed_demo.py",
     "tests/supervision/test_bench_seed.py",
     "tests/enforcement/test_statistics.py",
+}
+# Modules sharing a session layer (shared_fixture(scope="session")): module -> group. A group's modules go to one
+# worker together, one after the other, which builds the layer once. xdist sends the largest groups first.
+WORKER_GROUPS = {
+    "tests/supervision/test_seed_demo.py": "demo data",
+    "tests/supervision/test_bench_seed.py": "demo data",
+    "tests/enforcement/test_statistics.py": "demo data",
 }
 
 
@@ -157,6 +177,8 @@ def pytest_xdist_make_scheduler(config, log):
     class Scheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid):
             module = nodeid.split("::", 1)[0]
+            if module in WORKER_GROUPS:
+                return WORKER_GROUPS[module]
             return module if module in ONE_WORKER_MODULES else nodeid
 
     return Scheduling(config, log)
@@ -213,11 +235,25 @@ def api_for():
     return make
 
 
+# Single tests that take long (the Spark parity test starts a JVM): run first, so that under xdist they overlap
+# with the other worker's work instead of leaving one worker alone at the end. The order is the same on every
+# worker (xdist requires it).
+RUN_FIRST_MARKERS = ("spark",)
+
+
 def pytest_collection_modifyitems(config, items):
     # Decided per item at run time, since the database is chosen by DATABASE_URL.
     for item in items:
         if item.get_closest_marker("postgres_only"):
             item.add_marker(pytest.mark.usefixtures("_require_postgres"))
+    # The modules of a WORKER_GROUPS group one after the other (at the place of the first), so that a run without
+    # xdist also builds their shared layer once; then the RUN_FIRST_MARKERS tests before all others.
+    place = {}
+    for index, item in enumerate(items):
+        group = WORKER_GROUPS.get(item.nodeid.split("::", 1)[0])
+        place[item] = place.setdefault(group, index) if group else index
+    items.sort(key=lambda item: place[item])
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in RUN_FIRST_MARKERS))
 
 
 @pytest.fixture

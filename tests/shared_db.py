@@ -7,8 +7,12 @@ rolled back:
 
 - ``base``: the org tree and the cast (tests/conftest.py), for every test that uses ``org`` or ``cast``;
   built once per test database (per xdist worker) and kept while consecutive tests use it;
-- one layer per ``shared_fixture`` (e.g. the sweep's objects, seed_demo's data), built once per test module,
-  on top of ``base`` or of the migrated database.
+- one layer per ``shared_fixture`` (e.g. the sweep's objects), built once per test module, on top of ``base``
+  or of the migrated database;
+- one layer per ``shared_fixture(scope="session")`` (the seeded demo data, tests/conftest.py), built once and
+  kept while consecutive tests of any module use it; it sits under the module layers, so a module's data can
+  build on it (seed_demo --bench on top of the demo). Modules sharing such a layer are sent to one xdist
+  worker together (WORKER_GROUPS in tests/conftest.py), which builds it once.
 
 So every test sees the data it asked for and nothing else, as when each built its own, and its writes are
 rolled back at its end. Transactional tests (``transaction=True``, ``live_server``) get no layer: the flush
@@ -85,7 +89,7 @@ class Stack:
 
 
 STACK = Stack()
-SPECS: dict[str, tuple] = {}  # shared fixture name -> (defining module, needs the base layer, builder)
+SPECS: dict[str, tuple] = {}  # shared fixture name -> (defining module, needs the base layer, builder, scope)
 
 
 @dataclass
@@ -114,14 +118,20 @@ def wanted_layers(request) -> list[Spec]:
     if is_transactional(request):
         return []
     names = set(request.fixturenames)
-    shared = [(name, *SPECS[name]) for name in sorted(names) if name in SPECS]
+    # Session layers under module layers (a module's data may build on the session's), each kind by name.
+    shared = sorted(
+        ((name, *SPECS[name]) for name in names if name in SPECS), key=lambda spec: (spec[4] != "session", spec[0])
+    )
     wanted = []
-    if "org" in names or any(needs_base for _name, _module, needs_base, _builder in shared):
+    if "org" in names or any(needs_base for _name, _module, needs_base, _builder, _scope in shared):
         wanted.append(Spec(BASE, lambda below: BASE_DATA.build()))
-    module = request.node.module.__name__
-    for name, _defined_in, needs_base, builder in shared:
-        wanted.append(Spec((name, module), _module_builder(builder, needs_base)))
+    for name, _defined_in, needs_base, builder, scope in shared:
+        wanted.append(Spec(_key(name, scope, request), _module_builder(builder, needs_base)))
     return wanted
+
+
+def _key(name: str, scope: str, request) -> tuple:
+    return (name,) if scope == "session" else (name, request.node.module.__name__)
 
 
 def _module_builder(builder, needs_base):
@@ -146,8 +156,12 @@ def base_ids():
     return STACK.value(BASE) if STACK.has(BASE) else None
 
 
-def shared_fixture(*, base: bool = True):
+def shared_fixture(*, base: bool = True, scope: str = "module"):
     """Decorator: a fixture whose data is written once per test module and rolled back at the module's end.
+
+    With ``scope="session"`` the data is written once for every module that uses it (kept while consecutive
+    tests ask for it, whatever their module); list those modules in WORKER_GROUPS (tests/conftest.py) so that
+    xdist runs them one after the other on one worker.
 
     The decorated function writes the data and returns what the tests get: ``builder(org, cast)`` when
     ``base`` (on top of the shared org tree and cast), else ``builder()`` on the migrated database. The
@@ -156,16 +170,19 @@ def shared_fixture(*, base: bool = True):
     gets the data written inside the test instead.
     """
 
+    if scope not in ("module", "session"):
+        raise ValueError(f"shared_fixture scope must be 'module' or 'session', not {scope!r}")
+
     def decorate(builder):
         name = builder.__name__
         known = SPECS.get(name)
         if known and known[0] != builder.__module__:
             raise RuntimeError(f"shared fixture {name!r} is defined twice ({known[0]}, {builder.__module__})")
-        SPECS[name] = (builder.__module__, base, builder)
+        SPECS[name] = (builder.__module__, base, builder, scope)
 
         @pytest.fixture(name=name)
         def fixture(request, db):
-            key = (name, request.node.module.__name__)
+            key = _key(name, scope, request)
             if STACK.has(key):
                 return STACK.value(key)
             if base:

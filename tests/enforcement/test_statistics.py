@@ -4,11 +4,10 @@ with the number of units; the table exports as a report."""
 
 from datetime import date
 from decimal import Decimal
-from io import BytesIO, StringIO
+from io import BytesIO
 from urllib.parse import urlencode
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,8 +22,6 @@ from supervision.org.models import OrgUnit, User
 from supervision.register.models import Institution
 from tests.enforcement.statistics_checks import figure_mismatches, listed
 from tests.factories import CaseFactory, LeadFactory
-from tests.quick_print import quick_print
-from tests.shared_db import shared_fixture
 
 YEAR = timezone.localdate().year
 # Queries of one request once the year is stored: the units, the snapshot, the stored months (2), the live months
@@ -33,15 +30,9 @@ QUERY_BUDGET = {"page": 30, "api": 30, "home": 60}
 BRANCHES = {"B01", "B02", "B03"}
 
 
-@shared_fixture(base=False)
-def statistics_demo():
-    # The demo data once for the module (tests/shared_db.py), rolled back at its end.
-    with quick_print():  # the data, not the print (tests/quick_print.py)
-        call_command("seed_demo", stdout=StringIO())
-
-
 @pytest.fixture
-def demo(statistics_demo):
+def demo(demo_data):
+    # The demo data, seeded once for this module, test_seed_demo and test_bench_seed (tests/conftest.py).
     return None
 
 

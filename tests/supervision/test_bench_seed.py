@@ -24,9 +24,10 @@ from tests.shared_db import shared_fixture
 SCALE = 0.002  # 20 institutions, 400 leads, 100 inspections, 60 cases, ~100 users
 
 
-# Seeded once per module (tests/shared_db.py), inside a transaction rolled back at the module's end; each test
-# runs in a savepoint of it. Under xdist the module's tests go to one worker (ONE_WORKER_MODULES in
-# tests/conftest.py), which seeds once.
+# Seeded once per module (tests/shared_db.py) on top of the demo data (``demo_data``, tests/conftest.py, shared
+# with test_seed_demo and test_statistics), inside a transaction rolled back at the module's end; each test runs
+# in a savepoint of it. seed_demo --bench finds the demo in place (seeding it is idempotent, test_seed_demo) and
+# adds the bench data. Under xdist the three modules go to one worker (WORKER_GROUPS in tests/conftest.py).
 @shared_fixture(base=False)
 def seeded_bench():
     with quick_print():  # the data, not the print (tests/quick_print.py)
@@ -34,7 +35,7 @@ def seeded_bench():
 
 
 @pytest.fixture
-def seeded(seeded_bench):
+def seeded(demo_data, seeded_bench):
     return None
 
 

@@ -8,8 +8,6 @@ from django.core.management import call_command
 
 from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
 from supervision.register.models import Agreement, AgreementStatusChange, Institution
-from tests.quick_print import quick_print
-from tests.shared_db import shared_fixture
 
 # The contract's table (contract.md §Demo organisation), written out here rather than read from the code.
 UNITS = {
@@ -50,17 +48,11 @@ ACCOUNTS = {
 CERTIFIED = {name for name, (_unit, role) in ACCOUNTS.items() if role == "officer"}
 
 
-# Seeded once per module (tests/shared_db.py), inside a transaction rolled back at the module's end; each test
-# runs in a savepoint of it. Under xdist the module's tests go to one worker (ONE_WORKER_MODULES in
-# tests/conftest.py), which seeds once.
-@shared_fixture(base=False)
-def seeded_demo():
-    with quick_print():  # the data, not the print (tests/quick_print.py)
-        call_command("seed_demo", stdout=StringIO())
-
-
+# Seeded once for this module, test_statistics and test_bench_seed (``demo_data``, tests/conftest.py), inside a
+# transaction rolled back at the end; each test runs in a savepoint of it. Under xdist the three modules go to one
+# worker (WORKER_GROUPS in tests/conftest.py), which seeds once.
 @pytest.fixture
-def seeded(seeded_demo):
+def seeded(demo_data):
     return None
 
 
