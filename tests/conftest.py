@@ -158,6 +158,7 @@ ONE_WORKER_MODULES = {
     "tests/supervision/test_seed_demo.py",
     "tests/supervision/test_bench_seed.py",
     "tests/enforcement/test_statistics.py",
+    "tests/test_no_codes.py",
 }
 # Modules sharing a session layer (shared_fixture(scope="session")): module -> group. A group's modules go to one
 # worker together, one after the other, which builds the layer once. xdist sends the largest groups first.
@@ -165,6 +166,7 @@ WORKER_GROUPS = {
     "tests/supervision/test_seed_demo.py": "demo data",
     "tests/supervision/test_bench_seed.py": "demo data",
     "tests/enforcement/test_statistics.py": "demo data",
+    "tests/test_no_codes.py": "demo data",
 }
 
 

@@ -15,12 +15,10 @@ it.
 import csv
 import io
 from collections import defaultdict
-from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -28,7 +26,6 @@ from openpyxl import load_workbook
 
 from tests.nocodes import findings, visible_text
 from tests.permission_expectations import ROUTES
-from tests.quick_print import quick_print
 from tests.shared_db import shared_fixture
 from tests.test_permission_sweep import all_routes
 
@@ -53,10 +50,10 @@ PER_KIND = {"director": 3}
 
 
 @shared_fixture(base=False)
-def demo_no_codes():
-    """The demo data, seeded once; a signed-in session and the URL targets of each demo account."""
-    with quick_print():  # the documents' HTML is stored; their PDFs are stand-ins (tests/quick_print.py)
-        call_command("seed_demo", stdout=StringIO())
+def no_codes_sessions():
+    """On the demo data (``demo_data``, tests/conftest.py: seeded once for this module and the other demo
+    modules of its WORKER_GROUPS group; the documents' HTML is stored, their PDFs are stand-ins): a signed-in
+    session and the URL targets of each demo account."""
     from supervision.org.models import User
 
     sessions, targets = {}, {}
@@ -67,6 +64,11 @@ def demo_no_codes():
         sessions[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
         targets[username] = demo_targets(user, PER_KIND.get(username, 1))
     return SimpleNamespace(sessions=sessions, targets=targets)
+
+
+@pytest.fixture
+def demo_no_codes(demo_data, no_codes_sessions):
+    return no_codes_sessions
 
 
 def demo_targets(user, per_kind: int) -> dict[str, list]:
