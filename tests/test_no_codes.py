@@ -85,6 +85,7 @@ def demo_targets(user, per_kind: int) -> dict[str, list]:
     from enforcement.rewards.models import Reward
     from supervision.inspections.models import Finding, Inspection, RandomDraw
     from supervision.leads.models import ImportBatch, Lead
+    from supervision.notifications.models import Notification
     from supervision.org.models import OrgUnit
     from supervision.register.models import Agreement, Institution
     from supervision.reports.models import Report, ReportAttachment
@@ -155,6 +156,7 @@ def demo_targets(user, per_kind: int) -> dict[str, list]:
         "screeningrun": some(ScreeningRun.objects.all()),
         "settlementbatch": some(seen(SettlementBatch)),
         "recoveryentry": some(seen(RecoveryEntry)),
+        "notification": some(Notification.objects.filter(recipient=user)),
     }
 
 
