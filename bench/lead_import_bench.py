@@ -31,8 +31,6 @@ import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
-from supervision.org import services as org_services
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -69,6 +67,7 @@ def _create_database() -> None:
 
 def _ensure_data():
     """20 branches, 10,000 institutions, an analyst in the city-wide monitoring centre."""
+    from supervision.org import services as org_services
     from supervision.org.models import OrgUnit, Role, RoleAssignment, User
     from supervision.register.models import Institution
 

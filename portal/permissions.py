@@ -94,7 +94,7 @@ def object_perm_checker(user, objects):
     granted: dict[int, set[str]] = {}
     if objects and user.is_active:
         ids = [obj.pk for obj in objects]
-        for grant_model, owner in grant_tables(type(objects[0]), user):
+        for grant_model, owner in grant_tables(type(objects[0]), user, skip_known_empty=False):
             rows = grant_model.objects.filter(content_object_id__in=ids, **owner)
             for pk, codename in rows.values_list("content_object_id", "permission__codename"):
                 granted.setdefault(pk, set()).add(codename)

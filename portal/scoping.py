@@ -6,6 +6,7 @@ from functools import cache
 from django.apps import apps
 from django.db import models
 from django.db.models import Aggregate, BooleanField, CharField, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value
+from django.db.models.signals import m2m_changed, post_save
 
 
 def subtree_units(units) -> models.QuerySet:
@@ -45,6 +46,43 @@ class _IdList(Aggregate):
 
 def _grant_models() -> list:
     return [m for m in apps.get_models() if hasattr(m, "user_grants") or hasattr(m, "group_grants")]
+
+
+@cache
+def _grant_tables() -> frozenset:
+    tables = set()
+    for model in _grant_models():
+        for related_name in ("user_grants", "group_grants"):
+            descriptor = getattr(model, related_name, None)
+            if descriptor is not None:
+                tables.add(descriptor.rel.related_model)
+    return frozenset(tables)
+
+
+# Bumped whenever this process writes a grant or changes a group membership: facts about grants read before
+# (with a user's roles, see ``scope_facts``) no longer say "holds none" — the grants subquery is used again.
+# Other processes read the facts afresh with every request's user.
+_grants_written = [0]
+
+
+def grants_generation() -> int:
+    return _grants_written[0]
+
+
+def _grant_written(sender, **kwargs):
+    if sender in _grant_tables():
+        _grants_written[0] += 1
+
+
+def _membership_changed(sender, **kwargs):
+    from django.contrib.auth import get_user_model
+
+    if sender is get_user_model().groups.through:
+        _grants_written[0] += 1
+
+
+post_save.connect(_grant_written, dispatch_uid="portal.scoping.grant_written")
+m2m_changed.connect(_membership_changed, dispatch_uid="portal.scoping.membership_changed")
 
 
 @cache
@@ -133,10 +171,11 @@ class ScopedQuerySet(models.QuerySet):
         return condition
 
 
-def grant_tables(model, user) -> list:
+def grant_tables(model, user, *, skip_known_empty: bool = True) -> list:
     """The model's guardian direct-FK grant tables, each with the filter selecting ``user``'s rows; none when
-    it is known (from the user's role assignments) that the user holds no grant on the model."""
-    may_hold = getattr(user, "may_hold_grants", None)
+    it is known (from the user's role assignments) that the user holds no grant on the model (unless
+    ``skip_known_empty`` is false: a page's checker reads them anyway, one query per table whatever the rows)."""
+    may_hold = getattr(user, "may_hold_grants", None) if skip_known_empty else None
     if may_hold is not None and not may_hold(model):
         return []
     tables = []

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.scoping import ScopedQuerySet, grant_fact_name, scope_facts
+from portal.scoping import ScopedQuerySet, grant_fact_name, grants_generation, scope_facts
 from supervision.org.querysets import OrgUnitQuerySet
 
 PATH_STEP = 4  # digits per level of the materialized path: up to 9,999 children per unit
@@ -187,6 +187,7 @@ class User(AbstractUser):
         if cache is None:
             if not self.pk:
                 return []
+            self._grants_seen = grants_generation()
             cache = list(
                 RoleAssignment.objects.filter(user_id=self.pk, is_active=True)
                 .select_related("unit", "unit__parent", "unit__parent__parent")
@@ -218,8 +219,8 @@ class User(AbstractUser):
         """False only when it is known (read with the role assignments) that neither the user nor any of
         their groups holds a guardian grant on ``model``; then scoping needs no grants branch."""
         assignments = self.role_assignments
-        if not assignments:
-            return True  # not known: users without roles keep the grants subquery
+        if not assignments or self._grants_seen != grants_generation():
+            return True  # not known (no roles; or grants written since they were read): keep the subquery
         label = grant_fact_name(model)
         return any(getattr(a, label, True) for a in assignments)
 
