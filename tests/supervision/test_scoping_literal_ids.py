@@ -115,3 +115,17 @@ def test_branch_lead_list_uses_the_jurisdiction_index(org, cast):
     old_form.subtree_ids = lambda units: None
     old_form.may_hold_grants = lambda model: True
     assert all("SubPlan" in plan for plan in plans(old_form))
+
+
+def test_a_group_grant_written_after_the_roles_were_read_is_seen(org, cast):
+    """The facts about grants are read with the roles; a grant written later in the same process (the same
+    request, a test) must not be hidden by them."""
+    from django.contrib.auth.models import Group
+
+    foreign = LeadFactory(institution__jurisdiction=org.b01)
+    user = _fresh(cast.b02_officer)
+    assert foreign not in set(Lead.objects.visible_to(user))
+    team = Group.objects.create(name="交叉检查组")
+    user.groups.add(team)
+    org_services.access_grant(obj=foreign, to=team, by=None, reason="交叉检查")
+    assert foreign in set(Lead.objects.visible_to(user))  # the same instance, roles read before the grant
