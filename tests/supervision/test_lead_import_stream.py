@@ -12,7 +12,7 @@ from supervision.leads.models import ImportBatch, Lead
 from supervision.org.models import AuditEvent
 from tests.supervision.test_lead_import import csv_bytes, institutions, rows_for, run  # noqa: F401 - fixture
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.postgres_only]
 
 
 @pytest.fixture(autouse=True)
