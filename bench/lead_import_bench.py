@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/lead_import_bench.py                 # COPY (the default on PostgreSQL)
     .venv/bin/python bench/lead_import_bench.py --bulk-create   # compare with bulk_create
+    .venv/bin/python bench/lead_import_bench.py --compare 2     # streamed vs sequential vs a plain COPY
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench BENCH_ROWS=200000 ...
 
 It uses its own database (created and migrated when missing; default ``portal_bench``), 20 branches with
@@ -188,9 +189,75 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _plain_copy_lines(path: Path, batch) -> tuple[bytes, str]:
+    """The file's rows as COPY lines, resolved without any checking: what a bare COPY of the file writes."""
+    from decimal import Decimal
+
+    from supervision.leads.imports import Spool
+    from supervision.register.models import Institution
+
+    by_code = {code: (pk, unit) for code, pk, unit in Institution.objects.values_list("code", "pk", "jurisdiction_id")}
+    with Spool(batch, batch.created_by) as spool, path.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        rows = [
+            (*by_code[code], rule, desc, Decimal(amount), date.fromisoformat(day), ext)
+            for code, rule, desc, amount, day, ext in reader
+        ]
+        return "".join(spool.copy_lines(rows)).encode(), spool.copy_sql()
+
+
+def _plain_copy(data: bytes, sql: str) -> float:
+    """Seconds for ``COPY supervision_lead FROM STDIN`` of ``data`` in one transaction (same indexes, same
+    foreign-key checks as the import's write)."""
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with cursor.cursor.copy(sql) as copy:
+            for start in range(0, len(data), 1 << 20):
+                copy.write(data[start : start + (1 << 20)])
+    return time.perf_counter() - started
+
+
+def compare(analyst, path: Path, rounds: int) -> None:
+    """Issue 19: the import (checking and writing overlapped) against the sequential import (check, then write)
+    and against a bare COPY of the same rows into the same indexed table, interleaved round by round."""
+    from django.conf import settings
+
+    times: dict[str, list[float]] = {"streamed import": [], "sequential import": [], "plain COPY": []}
+    data = sql = None
+    for _ in range(rounds):
+        for name in times:
+            _clear()
+            if name == "plain COPY":
+                times[name].append(_plain_copy(data, sql))
+                continue
+            settings.LEAD_IMPORT["stream"] = name == "streamed import"
+            started = time.perf_counter()
+            batch = _import(analyst, path)
+            times[name].append(time.perf_counter() - started)
+            assert batch.status == "done" and batch.created_count == ROWS, (batch.status, batch.message)
+            if data is None:
+                data, sql = _plain_copy_lines(path, batch)
+    _clear()
+    best = {name: min(values) for name, values in times.items()}
+    print(f"{ROWS:,} rows, {rounds} interleaved rounds (best of each):")
+    for name, seconds in best.items():
+        print(
+            f"  {name:18} {seconds:6.2f} s  {ROWS / seconds:9,.0f} rows/s   (all: "
+            + ", ".join(f"{t:.2f}" for t in times[name])
+            + ")"
+        )
+    for name in ("streamed import", "sequential import"):
+        print(f"  {name} rows/s / plain COPY rows/s: {best['plain COPY'] / best[name]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bulk-create", action="store_true", help="write with bulk_create instead of COPY")
+    parser.add_argument("--compare", type=int, metavar="ROUNDS", help="streamed vs sequential vs plain COPY only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as media:
         _setup_django(media)
@@ -204,6 +271,9 @@ def main() -> None:
         _write_csv(path, codes, ROWS)
         size_mb = path.stat().st_size / 1e6
         _clear()
+        if args.compare:
+            compare(analyst, path, args.compare)
+            return
 
         from supervision.leads import imports as leads_import
 

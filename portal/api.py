@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.api_errors import normalize_error
@@ -84,3 +84,18 @@ class ScopedViewSetMixin:
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class PagePermissionsListSerializer(serializers.ListSerializer):
+    """A list whose rows say what the caller may do: the caller's permissions are read once for the page
+    (``portal.permissions.object_perm_checker``: grants in one query per table, roles once per unit) and
+    handed to the row serializer as ``perm_checker``, so that no row asks the database or the roles again."""
+
+    def to_representation(self, data):
+        from portal.permissions import object_perm_checker
+
+        rows = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        if request is not None:
+            self.child.perm_checker = object_perm_checker(request.user, rows)
+        return super().to_representation(rows)

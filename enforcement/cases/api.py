@@ -22,7 +22,7 @@ from enforcement.cases.procedure import ACTIONS, available_actions
 from enforcement.cases.selectors import next_steps
 from enforcement.cases.views import case_detail_queryset
 from portal import bulk, jsonforms
-from portal.api import Conflict, ObjectRoutesMixin, ScopedViewSetMixin
+from portal.api import Conflict, ObjectRoutesMixin, PagePermissionsListSerializer, ScopedViewSetMixin
 from portal.permissions import object_perm_checker
 
 VIEW_CASE = "enforcement.view_case"
@@ -174,16 +174,6 @@ CaseOpenSerializer = form_serializer(
 )
 
 
-class CaseListSerializer(serializers.ListSerializer):
-    def to_representation(self, data):
-        cases = list(data.all() if hasattr(data, "all") else data)
-        request = self.context.get("request")
-        if request is not None:
-            # What the caller may do on each row is read for the whole page at once, not per row.
-            self.child.perm_checker = object_perm_checker(request.user, cases)
-        return super().to_representation(cases)
-
-
 class CaseSerializer(serializers.ModelSerializer):
     violation_codes = serializers.SlugRelatedField(
         source="violation_types", slug_field="code", many=True, read_only=True, help_text=_("Violation codes")
@@ -225,7 +215,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "available_actions",
         ]
         read_only_fields = fields
-        list_serializer_class = CaseListSerializer
+        # What the caller may do on each row is read for the whole page at once, not per row.
+        list_serializer_class = PagePermissionsListSerializer
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_officers(self, case) -> list[int]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases.models import Case, CaseState, ProposedPenalty, Report
 from enforcement.rules.models import PenaltyRule, Thresholds
-from portal.scoping import subtree_units
+from portal.scoping import unit_ids_under
 from supervision.org.models import Role
 
 S = CaseState
@@ -24,7 +24,7 @@ S = CaseState
 def _acting_q(user, *roles) -> Q | None:
     """Records in the subtrees where ``user`` holds one of ``roles`` (where the role lets them act)."""
     units = user.scope_units(roles={str(r) for r in roles})
-    return Q(jurisdiction_id__in=subtree_units(units)) if units else None
+    return Q(jurisdiction_id__in=unit_ids_under(user, units)) if units else None
 
 
 def _acting_in(qs, user, *roles):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.scoping import ScopedQuerySet
+from portal.scoping import ScopedQuerySet, grant_fact_name, grants_generation, scope_facts
 from supervision.org.querysets import OrgUnitQuerySet
 
 PATH_STEP = 4  # digits per level of the materialized path: up to 9,999 children per unit
@@ -187,15 +187,45 @@ class User(AbstractUser):
         if cache is None:
             if not self.pk:
                 return []
+            self._grants_seen = grants_generation()
             cache = list(
-                RoleAssignment.objects.filter(user_id=self.pk, is_active=True).select_related(
-                    "unit", "unit__parent", "unit__parent__parent"
-                )
+                RoleAssignment.objects.filter(user_id=self.pk, is_active=True)
+                .select_related("unit", "unit__parent", "unit__parent__parent")
+                .annotate(**scope_facts(self.pk))
             )
             self._role_cache = cache
         return cache
 
+    def subtree_ids(self, units) -> list[int] | None:
+        """Literal ids of every unit in the subtrees of ``units`` (units from ``scope_units``), read with the
+        role assignments (no further query); None when they are not known (e.g. a unit from elsewhere)."""
+        known: dict[int, list[int]] = {}
+        for assignment in self.role_assignments:
+            if assignment.unit_id is None:
+                continue
+            ancestors = (assignment.unit, assignment.unit.parent, getattr(assignment.unit.parent, "parent", None))
+            for level, ancestor in enumerate(ancestors):
+                ids = getattr(assignment, f"subtree_{level}", None)
+                if ancestor is not None and ids:
+                    known[ancestor.pk] = [int(pk) for pk in ids.split(",")]
+        result: set[int] = set()
+        for unit in units:
+            if unit.pk not in known:
+                return None
+            result.update(known[unit.pk])
+        return sorted(result)
+
+    def may_hold_grants(self, model) -> bool:
+        """False only when it is known (read with the role assignments) that neither the user nor any of
+        their groups holds a guardian grant on ``model``; then scoping needs no grants branch."""
+        assignments = self.role_assignments
+        if not assignments or self._grants_seen != grants_generation():
+            return True  # not known (no roles; or grants written since they were read): keep the subquery
+        label = grant_fact_name(model)
+        return any(getattr(a, label, True) for a in assignments)
+
     def forget_roles(self):
+        """Drop the cached role assignments and what was read with them (subtrees, which grants exist)."""
         self.__dict__.pop("_role_cache", None)
 
     @property

@@ -122,6 +122,8 @@ def access_grant(*, obj, to: User | Group, by: User | None, actions=("view",), r
     for codename in _codenames(obj, actions):
         Permission.objects.get(content_type__app_label=obj._meta.app_label, codename=codename)
         assign_perm(codename, to, obj)
+    if isinstance(to, User):
+        to.forget_roles()  # what grants the user holds is read with their roles
     audit.record(
         actor=by,
         verb="grant_access",

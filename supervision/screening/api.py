@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from portal.api import DomainPermission, ObjectRoutesMixin
+from portal.api import DomainPermission, ObjectRoutesMixin, PagePermissionsListSerializer
 from supervision.leads.models import Lead
 from supervision.screening import imports, services
 from supervision.screening.models import Hit, Rule, RuleVersion, ScreeningRun, SettlementBatch
@@ -69,6 +69,9 @@ class RunSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "progress", "engine", "dry_run", "date_from", "date_to", "rules", "hits_by_rule",
                   "hits_by_institution", "leads_created", "message", "created_at", "finished_at",
                   "actions"]  # fmt: skip
+        list_serializer_class = PagePermissionsListSerializer
+
+    perm_checker = None
 
     def get_rules(self, run) -> list[str]:
         return [f"{v.rule.code}@{v.number}" for v in run.rule_versions.select_related("rule").order_by("rule__code")]
@@ -76,7 +79,7 @@ class RunSerializer(serializers.ModelSerializer):
     def get_actions(self, run) -> list[str]:
         """The steps the caller may take now (the transition table; the same answer as the page's buttons)."""
         request = self.context.get("request")
-        return [t.name for t in TRANSITIONS.available(run, request.user)] if request else []
+        return [t.name for t in TRANSITIONS.available(run, request.user, self.perm_checker)] if request else []
 
 
 class CancelSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from supervision.org.models import AuditEvent, OrgUnit, RoleAssignment, User
 from supervision.register.models import Agreement, AgreementStatusChange, Institution
+from tests.quick_print import quick_print
 
 # The contract's table (contract.md §Demo organisation), written out here rather than read from the code.
 UNITS = {
