@@ -142,10 +142,10 @@ def acting_on(qs, user, table, step: str):
     """The records of ``qs`` (already ``visible_to(user)``) on which ``step`` of ``table`` waits for ``user``:
     in one of the step's source states, in the units where the user holds one of the step's roles. Guards
     that look at one record (nobody approves their own proposal) are the caller's to add as a filter."""
-    from portal.scoping import subtree_units
+    from portal.scoping import unit_ids_under
 
     t = table.get(step)
     units = user.scope_units(roles=set(t.roles))
     if not units or not isinstance(table.state, str):
         return qs.none()
-    return qs.filter(**{f"{table.state}__in": list(t.sources)}, jurisdiction_id__in=subtree_units(units))
+    return qs.filter(**{f"{table.state}__in": list(t.sources)}, jurisdiction_id__in=unit_ids_under(user, units))
