@@ -1,6 +1,7 @@
 """Pages of the enforcement app: cases and their procedure actions, agreement actions, the penalty rules."""
 
 from decimal import Decimal
+from html import escape  # Django's escape() is this, behind a lazy-string wrapper that costs ~1 µs a call
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +11,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -46,7 +46,7 @@ from enforcement.records.selectors import record_section
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
 from enforcement.templatetags.enforcement_tags import state_tone
 from portal.exports import xlsx_response
-from portal.formatting import money
+from portal.formatting import money, reverse_parts
 from portal.forms import form_errors_from
 from portal.mixins import BulkResultView, BulkStepView, FilteredListMixin, ScopedMixin
 from portal.permissions import object_perm_checker
@@ -82,21 +82,14 @@ class CaseListView(FilteredListMixin, ScopedMixin, ListView):
         return context
 
 
-def _url_format(name: str) -> tuple[str, str]:
-    """The parts of ``name``'s URL around its one integer argument: reverse once a page, not once a row."""
-    sentinel = 2147483647
-    before, _sep, after = reverse(name, args=[sentinel]).partition(str(sentinel))
-    return before, after
-
-
 def case_rows_html(rows, violations, officers, bulk_approve: bool) -> SafeString:
     """The case list's rows, written here rather than by the template (issue 19: ~1,400 variable lookups and
     two querysets a row): the same markup the row template wrote, every value escaped."""
-    url_before, url_after = _url_format("enforcement:case-detail")
+    url_before, url_after = reverse_parts("enforcement:case-detail")
     major = escape(_("major"))
     lead = escape(pgettext("lead officer", "lead"))
     choose = escape(_("Choose"))
-    state_labels = {key: escape(label) for key, label in CaseState.choices}
+    state_labels = {key: escape(str(label)) for key, label in CaseState.choices}
     parts = []
     for case, badges in rows:
         number = escape(case.number)

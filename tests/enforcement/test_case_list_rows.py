@@ -78,6 +78,8 @@ def test_rows_are_the_markup_the_row_template_wrote(cases, cast, client_for, use
             .render(Context({"rows": context["rows"], "bulk_approve": context["bulk_approve"]}))
         )
     assert str(context["rows_html"]) == old
+    assert ('name="ids"' in old) == ("queue" in params)  # the ticks of batch approval
+    assert "text-bg-danger me-1" in old  # an overdue clock
     assert old in response.content.decode()
 
 
