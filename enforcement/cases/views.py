@@ -34,6 +34,7 @@ from enforcement.cases.models import (
 )
 from enforcement.cases.penalties import describe_range
 from enforcement.cases.procedure import ACTIONS, TABLE, available_actions
+from enforcement.cases.querysets import CLOCK_STATES
 from enforcement.cases.selectors import list_cells, next_steps
 from enforcement.cases.services import CLOSE_BASES
 from enforcement.documents.models import DocumentKind
@@ -62,10 +63,20 @@ class CaseListView(FilteredListMixin, ScopedMixin, ListView):
     sort_orders = {"number": ("number",), "state": ("state", "opened_at", "id")}
     template_name = "enforcement/case_list.html"
 
+    # What a row shows and nothing more (a case has ~45 columns): the clocks are fields of the case, the institution
+    # and unit are joined, violations and officers come as plain tuples (selectors.list_cells).
+    row_columns = (
+        *("number", "title", "is_major", "state", "amount_involved", "party_kind", "party_name"),
+        *CLOCK_STATES,
+        *("institution", "institution__name", "jurisdiction", "jurisdiction__name"),
+    )
+
     def scoped_queryset(self):
-        # Everything a row shows comes with the page: clocks are fields of the case, the institution and unit are
-        # joined, violations and officers come as plain tuples (selectors.list_cells).
-        return Case.objects.visible_to(self.request.user).select_related("institution", "jurisdiction")
+        return (
+            Case.objects.visible_to(self.request.user)
+            .select_related("institution", "jurisdiction")
+            .only(*self.row_columns)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -146,8 +157,8 @@ class CaseExportView(CaseListView):
 
     def scoped_queryset(self):
         return (
-            super()
-            .scoped_queryset()
+            Case.objects.visible_to(self.request.user)
+            .select_related("institution", "jurisdiction")
             .prefetch_related("violation_types", Prefetch("assignments", CaseOfficer.objects.select_related("user")))
         )
 
