@@ -54,6 +54,16 @@ class LeadListView(LeadQuerysetMixin, FilteredListMixin, ScopedMixin, ListView):
     # Columns a reader may sort by, each served by an index (issue 16).
     sort_orders = {"received": ("received_on", "id"), "status": ("status", "received_on", "id")}
     template_name = "supervision/lead_list.html"
+    # What a row shows and nothing more (lead_rows_html); the export reads whole rows.
+    row_columns = (
+        *("received_on", "source", "description", "amount", "status", "verification_due"),
+        *("institution", "institution__name", "jurisdiction", "jurisdiction__name"),
+        *("assignee", "assignee__full_name", "assignee__username"),
+    )
+
+    def scoped_queryset(self):
+        queryset = super().scoped_queryset()
+        return queryset.only(*self.row_columns) if self.row_columns else queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -164,6 +174,7 @@ class LeadExportView(LeadListView):
 
     permission_required = "supervision.export_lead"
     paginate_by = None
+    row_columns = None
 
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset().order_by("-received_on", "-pk")

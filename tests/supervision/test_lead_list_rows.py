@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.template import Context, Engine
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -99,3 +101,18 @@ def test_empty_list_says_so(org, cast, client_for):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get(LIST_URL).content.decode()
     assert '<tbody>\n  \n    <tr><td colspan="10" class="text-muted">No leads match.</td></tr>\n  \n  </tbody>' in body
+
+
+def test_rows_read_no_column_left_out(leads, org, cast, client_for):
+    """The list loads only the columns its rows show: a row reading any other costs one query a row."""
+    client = client_for(cast.director)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(LIST_URL).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for _ in range(3):
+        LeadFactory(institution=InstitutionFactory(jurisdiction=org.b01), status="verifying", assignee=cast.b01_officer)
+    assert queries() == before
