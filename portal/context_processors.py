@@ -1,6 +1,10 @@
 """Role-aware navigation: each entry appears only to users whose roles may open it."""
 
-from django.urls import reverse
+import functools
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 # (label, url name, permission) — later apps append their entries here.
@@ -11,6 +15,22 @@ NAVIGATION = [
 ]
 
 
+@functools.lru_cache(maxsize=256)
+def _url(url_name: str, _prefix: str, _urlconf) -> str:
+    return reverse(url_name)
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _url.cache_clear()
+
+
+def url_of(url_name: str) -> str:
+    """``reverse(url_name)`` remembered per script prefix and URLconf: the menu reverses ~20 names a page."""
+    return _url(url_name, get_script_prefix(), get_urlconf())
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -19,12 +39,11 @@ def navigation(request):
     if user.is_staff_member:
         for label, url_name, perm in NAVIGATION:
             if user.has_perm(perm):
-                items.append(
-                    {"label": label, "url": reverse(url_name), "active": request.path.startswith(reverse(url_name))}
-                )
+                url = url_of(url_name)
+                items.append({"label": label, "url": url, "active": request.path.startswith(url)})
     elif user.has_role("supervisor"):
         # A social supervisor's own portal (issue 6): no staff navigation.
-        url = reverse("supervision:my-reports")
+        url = url_of("supervision:my-reports")
         items.append({"label": _("My reports"), "url": url, "active": request.path.startswith(url)})
     return {
         "nav_items": items,

@@ -5,6 +5,7 @@ One way to write money on screen and in exports' previews: thousands separators 
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 
 register = template.Library()
@@ -49,3 +50,11 @@ def choice_label(record, field_name: str) -> str:
         if key == value:
             return str(label)
     return "" if value is None else str(value)
+
+
+def reverse_parts(name: str) -> tuple[str, str]:
+    """The parts of ``name``'s URL around its one integer argument, for a list that links every row to its record:
+    ``f"{before}{pk}{after}"`` is ``reverse(name, args=[pk])``, reversed once a page rather than once a row."""
+    sentinel = 2147483647
+    before, _sep, after = reverse(name, args=[sentinel]).partition(str(sentinel))
+    return before, after

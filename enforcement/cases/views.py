@@ -1,6 +1,7 @@
 """Pages of the enforcement app: cases and their procedure actions, agreement actions, the penalty rules."""
 
 from decimal import Decimal
+from html import escape  # Django's escape() is this, behind a lazy-string wrapper that costs ~1 µs a call
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,8 +11,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import DetailView, FormView, ListView
 
 from enforcement.agreement_actions.models import AgreementAction
@@ -32,7 +34,8 @@ from enforcement.cases.models import (
 )
 from enforcement.cases.penalties import describe_range
 from enforcement.cases.procedure import ACTIONS, TABLE, available_actions
-from enforcement.cases.selectors import next_steps
+from enforcement.cases.querysets import CLOCK_STATES
+from enforcement.cases.selectors import list_cells, next_steps
 from enforcement.cases.services import CLOSE_BASES
 from enforcement.documents.models import DocumentKind
 from enforcement.documents.views import document_panel
@@ -42,8 +45,9 @@ from enforcement.legal.models import PaymentPlan
 from enforcement.legal.selectors import applicable, legal_panel
 from enforcement.records.selectors import record_section
 from enforcement.rules.models import PenaltyRule, Thresholds, ViolationType
+from enforcement.templatetags.enforcement_tags import state_tone
 from portal.exports import xlsx_response
-from portal.formatting import money
+from portal.formatting import money, reverse_parts
 from portal.forms import form_errors_from
 from portal.mixins import BulkResultView, BulkStepView, FilteredListMixin, ScopedMixin
 from portal.permissions import object_perm_checker
@@ -59,24 +63,90 @@ class CaseListView(FilteredListMixin, ScopedMixin, ListView):
     sort_orders = {"number": ("number",), "state": ("state", "opened_at", "id")}
     template_name = "enforcement/case_list.html"
 
+    # What a row shows and nothing more (a case has ~45 columns): the clocks are fields of the case, the institution
+    # and unit are joined, violations and officers come as plain tuples (selectors.list_cells).
+    row_columns = (
+        *("number", "title", "is_major", "state", "amount_involved", "party_kind", "party_name"),
+        *CLOCK_STATES,
+        *("institution", "institution__name", "jurisdiction", "jurisdiction__name"),
+    )
+
     def scoped_queryset(self):
-        # Everything a row shows comes with the page: clocks are fields of the case, the rest is prefetched.
         return (
             Case.objects.visible_to(self.request.user)
             .select_related("institution", "jurisdiction")
-            .prefetch_related("violation_types", Prefetch("assignments", CaseOfficer.objects.select_related("user")))
+            .only(*self.row_columns)
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        context["rows"] = [(case, clocks.running_clocks(case, today)) for case in context["object_list"]]
+        context["rows"] = rows = [(case, clocks.running_clocks(case, today)) for case in context["object_list"]]
         context["can_add"] = self.request.user.has_perm("enforcement.add_case")
         # 批量批准: ticks on the chief's approval queue (cases in filing); the service checks each case.
         context["bulk_approve"] = self.request.GET.get("queue") == "approval" and self.request.user.has_perm(
             ACTIONS["approve_filing"].permission
         )
+        context["rows_html"] = case_rows_html(
+            rows, *list_cells([case.pk for case, _b in rows]), context["bulk_approve"]
+        )
         return context
+
+
+def case_rows_html(rows, violations, officers, bulk_approve: bool) -> SafeString:
+    """The case list's rows, written here rather than by the template (issue 19: ~1,400 variable lookups and
+    two querysets a row): the same markup the row template wrote, every value escaped."""
+    url_before, url_after = reverse_parts("enforcement:case-detail")
+    major = escape(_("major"))
+    lead = escape(pgettext("lead officer", "lead"))
+    choose = escape(_("Choose"))
+    state_labels = {key: escape(str(label)) for key, label in CaseState.choices}
+    parts = []
+    for case, badges in rows:
+        number = escape(case.number)
+        if bulk_approve:
+            tick = (
+                f'<input class="form-check-input" type="checkbox" name="ids" value="{case.pk}" form="bulk-approve" '
+                f'aria-label="{choose} {number}">'
+                if case.state == CaseState.FILING
+                else ""
+            )
+            tick = f'<td class="d-print-none">{tick}</td>'
+        else:
+            tick = ""
+        title = escape(case.title) + (f' <span class="badge text-bg-danger">{major}</span>' if case.is_major else "")
+        state = state_labels.get(case.state) or escape(case.state or "")
+        cited = "、".join(
+            f'<span title="{escape(code)}">{escape(name)}</span>' for code, name in violations.get(case.pk, ())
+        )
+        team = (
+            "、".join(escape(name) + (f"（{lead}）" if is_lead else "") for name, is_lead in officers.get(case.pk, ()))
+            or "—"
+        )
+        clock_badges = "".join(_badge_html(badge) for badge in badges) or '<span class="text-muted">—</span>'
+        parts.append(
+            f"\n    <tr>\n      {tick}\n"
+            f'      <td class="text-nowrap"><a href="{url_before}{case.pk}{url_after}">{number}</a></td>\n'
+            f"      <td>{title}</td>\n"
+            f"      <td>{escape(case.party_display)}</td>\n"
+            f"      <td>{escape(case.jurisdiction.name)}</td>\n"
+            f'      <td><span class="badge text-bg-{escape(state_tone(case.state))}">{state}</span></td>\n'
+            f'      <td class="small">{cited}</td>\n'
+            f'      <td class="text-end text-nowrap">{escape(money(case.amount_involved))}</td>\n'
+            f'      <td class="small">{team}</td>\n'
+            f'      <td class="small">{clock_badges}</td>\n'
+            f"    </tr>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 — every value above went through escape()
+
+
+def _badge_html(badge) -> str:
+    text = f"{escape(badge.label)} {badge.due.isoformat()}"
+    if badge.days_left < 0:
+        text += " · " + _("overdue by %(days)s d") % {"days": abs(badge.days_left)}
+    elif badge.tone == "warning":
+        text += " · " + _("%(days)s d left") % {"days": badge.days_left}
+    return f'<span class="badge text-bg-{escape(badge.tone)} me-1">{text}</span>'
 
 
 class CaseExportView(CaseListView):
@@ -84,6 +154,13 @@ class CaseExportView(CaseListView):
 
     permission_required = "enforcement.export_case"
     paginate_by = None
+
+    def scoped_queryset(self):
+        return (
+            Case.objects.visible_to(self.request.user)
+            .select_related("institution", "jurisdiction")
+            .prefetch_related("violation_types", Prefetch("assignments", CaseOfficer.objects.select_related("user")))
+        )
 
     def get(self, request, *args, **kwargs):
         today = timezone.localdate()

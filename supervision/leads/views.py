@@ -1,6 +1,8 @@
 """Pages for leads: the branch inbox with filters and Excel export, a lead's page with its lifecycle steps
 and history, logging a lead, and the screening import (upload, live progress, report)."""
 
+from html import escape  # Django's escape() is this, behind a lazy-string wrapper
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
@@ -8,6 +10,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -15,6 +19,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from portal.exports import xlsx_response
 from portal.extensions import LEAD_FOLLOW_UPS
+from portal.formatting import money, reverse_parts
 from portal.forms import form_errors_from
 from portal.mixins import FilteredListMixin, ScopedMixin, StepView
 from supervision.leads import imports as leads_import
@@ -49,6 +54,16 @@ class LeadListView(LeadQuerysetMixin, FilteredListMixin, ScopedMixin, ListView):
     # Columns a reader may sort by, each served by an index (issue 16).
     sort_orders = {"received": ("received_on", "id"), "status": ("status", "received_on", "id")}
     template_name = "supervision/lead_list.html"
+    # What a row shows and nothing more (lead_rows_html); the export reads whole rows.
+    row_columns = (
+        *("received_on", "source", "description", "amount", "status", "verification_due"),
+        *("institution", "institution__name", "jurisdiction", "jurisdiction__name"),
+        *("assignee", "assignee__full_name", "assignee__username"),
+    )
+
+    def scoped_queryset(self):
+        queryset = super().scoped_queryset()
+        return queryset.only(*self.row_columns) if self.row_columns else queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -61,7 +76,63 @@ class LeadListView(LeadQuerysetMixin, FilteredListMixin, ScopedMixin, ListView):
         )
         if context["can_dispatch"]:
             context["bulk_form"] = LeadBulkDispatchForm(request=self.request)
+        context["rows_html"] = lead_rows_html(context["object_list"], context["today"], bool(context.get("bulk_form")))
         return context
+
+
+LEAD_STATUS_TONES = {
+    "new": "primary",
+    "dispatched": "info",
+    "verifying": "warning",
+    "dismissed": "secondary",
+    "confirmed": "danger",
+}
+
+
+def lead_rows_html(leads, today, ticks: bool) -> SafeString:
+    """The lead list's rows, written here rather than by the template (issue 19: ~20 variable lookups and two
+    reverse() a row): the markup the row template wrote, every value escaped."""
+    url_before, url_after = reverse_parts("supervision:lead-detail")
+    choose = escape(_("Choose"))
+    overdue = escape(_("overdue"))
+    sources = {key: escape(str(label)) for key, label in Lead.Source.choices}
+    statuses = {key: escape(str(label)) for key, label in Lead.Status.choices}
+    parts = []
+    for lead in leads:
+        institution = escape(lead.institution.name)
+        if ticks:
+            tick = (
+                f'<input class="form-check-input" type="checkbox" name="leads" value="{lead.pk}" '
+                f'form="bulk-dispatch" aria-label="{choose} {institution}">'
+                if lead.status == Lead.Status.NEW
+                else ""
+            )
+            tick = f'<td class="d-print-none">{tick}</td>'
+        else:
+            tick = ""
+        url = f"{url_before}{lead.pk}{url_after}"
+        due = lead.verification_due
+        if due:
+            late = lead.status in ("dispatched", "verifying") and due < today
+            due_cell = (f'<span class="badge text-bg-danger">{overdue}</span> ' if late else "") + due.isoformat()
+        else:
+            due_cell = "—"
+        assignee = escape(str(lead.assignee)) if lead.assignee else "—"
+        parts.append(
+            f"\n    <tr>\n      {tick}\n"
+            f'      <td class="text-nowrap"><a href="{url}">{lead.received_on.isoformat()}</a></td>\n'
+            f"      <td>{sources.get(lead.source, escape(lead.source or ''))}</td>\n"
+            f"      <td>{institution}</td>\n"
+            f'      <td class="small"><a href="{url}">{escape(Truncator(lead.description).chars(60))}</a></td>\n'
+            f'      <td class="text-end text-nowrap">{escape(money(lead.amount))}</td>\n'
+            f"      <td>{escape(lead.jurisdiction.name)}</td>\n"
+            f'      <td><span class="badge text-bg-{LEAD_STATUS_TONES.get(lead.status, "dark")}">'
+            f"{statuses.get(lead.status, escape(lead.status or ''))}</span></td>\n"
+            f"      <td>{assignee}</td>\n"
+            f'      <td class="text-nowrap">{due_cell}</td>\n'
+            f"    </tr>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 — every value above went through escape()
 
 
 class LeadBulkDispatchView(ScopedMixin, View):
@@ -103,6 +174,7 @@ class LeadExportView(LeadListView):
 
     permission_required = "supervision.export_lead"
     paginate_by = None
+    row_columns = None
 
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset().order_by("-received_on", "-pk")
