@@ -81,6 +81,20 @@ def _membership_changed(sender, **kwargs):
         _grants_written[0] += 1
 
 
+# Bumped whenever this process writes or deletes an org unit (a unit moved under another parent changes the
+# subtrees): unit ids read with a user's roles before are no longer used; the subtree subquery is used again.
+_units_written = [0]
+
+
+def units_generation() -> int:
+    return _units_written[0]
+
+
+def units_written(sender=None, **kwargs):
+    """Signal receiver for the org unit model (connected by the app that defines it: portal imports no app)."""
+    _units_written[0] += 1
+
+
 post_save.connect(_grant_written, dispatch_uid="portal.scoping.grant_written")
 m2m_changed.connect(_membership_changed, dispatch_uid="portal.scoping.membership_changed")
 

@@ -9,11 +9,19 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.scoping import ScopedQuerySet, grant_fact_name, grants_generation, scope_facts
+from portal.scoping import (
+    ScopedQuerySet,
+    grant_fact_name,
+    grants_generation,
+    scope_facts,
+    units_generation,
+    units_written,
+)
 from supervision.org.querysets import OrgUnitQuerySet
 
 PATH_STEP = 4  # digits per level of the materialized path: up to 9,999 children per unit
@@ -115,6 +123,11 @@ class OrgUnit(models.Model):
         return unit
 
 
+# A unit written or deleted: subtree ids read with users' roles in this process are not used any more.
+post_save.connect(units_written, sender=OrgUnit, dispatch_uid="supervision.org.units_written")
+post_delete.connect(units_written, sender=OrgUnit, dispatch_uid="supervision.org.units_deleted")
+
+
 class Role(models.TextChoices):
     """Roles a user can hold in a unit (domain §1)."""
 
@@ -188,6 +201,7 @@ class User(AbstractUser):
             if not self.pk:
                 return []
             self._grants_seen = grants_generation()
+            self._units_seen = units_generation()
             cache = list(
                 RoleAssignment.objects.filter(user_id=self.pk, is_active=True)
                 .select_related("unit", "unit__parent", "unit__parent__parent")
@@ -200,7 +214,10 @@ class User(AbstractUser):
         """Literal ids of every unit in the subtrees of ``units`` (units from ``scope_units``), read with the
         role assignments (no further query); None when they are not known (e.g. a unit from elsewhere)."""
         known: dict[int, list[int]] = {}
-        for assignment in self.role_assignments:
+        assignments = self.role_assignments
+        if getattr(self, "_units_seen", None) != units_generation():
+            return None  # a unit was written since they were read (moved?): the subquery
+        for assignment in assignments:
             if assignment.unit_id is None:
                 continue
             ancestors = (assignment.unit, assignment.unit.parent, getattr(assignment.unit.parent, "parent", None))
