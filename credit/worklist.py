@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from credit.models import RepairApplication
 from credit.transitions import REPAIR_TRANSITIONS
-from portal.inbox import InboxItem, InboxPart, acting_on, part, register_inbox
+from portal.inbox import InboxPart, acting_on, part, record_item, register_inbox
 from portal.worklist import Panel, preview_count, register_panel
 from supervision.org.models import Role
 
@@ -21,17 +21,6 @@ def repair_panels(user) -> list[Panel]:
     return [Panel(_("Credit repair awaiting decision"), preview_count(latest, 5, pending), url, "warning", items)]
 
 
-def _repair_item(application) -> InboxItem:
-    return InboxItem(
-        kind=_("Credit repair"),
-        label=str(application),
-        action=_("Decide the credit repair application"),
-        url=application.get_absolute_url(),
-        key=f"repair:{application.pk}:decide",
-        record_id=application.pk,
-    )
-
-
 @register_inbox
 def repair_inbox(user, limit) -> list[InboxPart]:
     if not user.has_perm("credit.decide_repairapplication"):
@@ -39,6 +28,9 @@ def repair_inbox(user, limit) -> list[InboxPart]:
     # The transition's guard (not_the_applicant) as a filter.
     queue = acting_on(RepairApplication.objects.visible_to(user), user, REPAIR_TRANSITIONS, "approve")
     found = part(
-        queue.exclude(submitted_by=user).select_related("institution"), _repair_item, limit, ("submitted_at", "pk")
+        queue.exclude(submitted_by=user).select_related("institution"),
+        record_item(_("Credit repair"), _("Decide the credit repair application"), "repair", "decide"),
+        limit,
+        ("submitted_at", "pk"),
     )
     return [found] if found.total else []

@@ -138,6 +138,23 @@ def part(qs, make, limit: int, order) -> InboxPart:
     return InboxPart([make(row) for row in rows], total)
 
 
+def record_item(kind: str, action: str, name: str, step: str):
+    """The item maker for records shown by their own name and page (``str(record)``, ``get_absolute_url``):
+    ``kind`` and ``action`` in words, ``name`` and ``step`` for the item's key ("<name>:<id>:<step>")."""
+
+    def make(record) -> InboxItem:
+        return InboxItem(
+            kind=str(kind),
+            label=str(record),
+            action=str(action),
+            url=record.get_absolute_url(),
+            key=f"{name}:{record.pk}:{step}",
+            record_id=record.pk,
+        )
+
+    return make
+
+
 def acting_on(qs, user, table, step: str):
     """The records of ``qs`` (already ``visible_to(user)``) on which ``step`` of ``table`` waits for ``user``:
     in one of the step's source states, in the units where the user holds one of the step's roles. Guards

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from enforcement.agreement_actions.models import AgreementAction
 from enforcement.cases.queues import AGREEMENT_ACTION_QUEUES
 from enforcement.cases.worklist import PREVIEW
-from portal.inbox import InboxItem, InboxPart, part, register_inbox
+from portal.inbox import InboxPart, part, record_item, register_inbox
 from portal.worklist import Panel, preview_count, register_panel
 from supervision.org.models import Role
 
@@ -23,21 +23,17 @@ def agreement_action_panels(user) -> list[Panel]:
     return [Panel(str(label), preview_count(latest, PREVIEW, selected), url, "warning", items)]
 
 
-def _action_item(action) -> InboxItem:
-    return InboxItem(
-        kind=_("Agreement action"),
-        label=str(action),
-        action=_("Approve the agreement action (or reject it)"),
-        url=action.get_absolute_url(),
-        key=f"agreementaction:{action.pk}:approve",
-        record_id=action.pk,
-    )
-
-
 @register_inbox
 def agreement_action_inbox(user, limit) -> list[InboxPart]:
     if not user.has_role(Role.CHIEF, Role.DIRECTOR) or not user.has_perm("enforcement.approve_agreementaction"):
         return []
     queue = AGREEMENT_ACTION_QUEUES["approval"][1](AgreementAction.objects.visible_to(user), user)
-    found = part(queue.select_related("institution"), _action_item, limit, ("pk",))
+    found = part(
+        queue.select_related("institution"),
+        record_item(
+            _("Agreement action"), _("Approve the agreement action (or reject it)"), "agreementaction", "approve"
+        ),
+        limit,
+        ("pk",),
+    )
     return [found] if found.total else []

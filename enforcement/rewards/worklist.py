@@ -4,18 +4,7 @@ from django.utils.translation import gettext as _
 
 from enforcement.rewards.models import Reward
 from enforcement.rewards.transitions import TRANSITIONS
-from portal.inbox import InboxItem, InboxPart, acting_on, part, register_inbox
-
-
-def _reward_item(reward) -> InboxItem:
-    return InboxItem(
-        kind=_("Reward"),
-        label=str(reward),
-        action=_("Check the eligibility and approve the reward (or reject it)"),
-        url=reward.get_absolute_url(),
-        key=f"reward:{reward.pk}:approve",
-        record_id=reward.pk,
-    )
+from portal.inbox import InboxPart, acting_on, part, record_item, register_inbox
 
 
 @register_inbox
@@ -24,5 +13,10 @@ def reward_inbox(user, limit) -> list[InboxPart]:
         return []
     # The transition's guard (not_the_proposer) as a filter.
     rewards = acting_on(Reward.objects.visible_to(user), user, TRANSITIONS, "approve").exclude(proposed_by=user)
-    found = part(rewards.select_related("case"), _reward_item, limit, ("proposed_at", "pk"))
+    found = part(
+        rewards.select_related("case"),
+        record_item(_("Reward"), _("Check the eligibility and approve the reward (or reject it)"), "reward", "approve"),
+        limit,
+        ("proposed_at", "pk"),
+    )
     return [found] if found.total else []

@@ -335,16 +335,7 @@ def _run(batch: ImportBatch) -> ImportBatch:
         except FileProblem as problem:
             checked = Checked(errors=[problem.error], error_rows=1)
         if checked.errors:
-            _update(
-                batch,
-                status=B.REJECTED,
-                errors=checked.errors,
-                error_count=checked.error_rows,
-                total_rows=checked.total,
-                processed_rows=checked.total,
-                progress=100,
-                finished_at=timezone.now(),
-            )
+            _reject(batch, checked)
             return batch
         _update(batch, status=B.WRITING, total_rows=checked.total, processed_rows=checked.total, progress=90)
         try:
@@ -353,6 +344,20 @@ def _run(batch: ImportBatch) -> ImportBatch:
         except IntegrityError:
             _update(batch, status=B.FAILED, finished_at=timezone.now(), message=str(CONCURRENT_IMPORT))
     return batch
+
+
+def _reject(batch: ImportBatch, checked: "Checked") -> None:
+    """The file had bad rows (or could not be read): the batch is rejected with its full report, nothing written."""
+    _update(
+        batch,
+        status=B.REJECTED,
+        errors=checked.errors,
+        error_count=checked.error_rows,
+        total_rows=checked.total,
+        processed_rows=checked.total,
+        progress=100,
+        finished_at=timezone.now(),
+    )
 
 
 @dataclass
@@ -710,16 +715,7 @@ def _run_streaming(batch: ImportBatch, by: User, raw, spool: Spool) -> ImportBat
         _update(batch, status=B.FAILED, finished_at=timezone.now(), message=str(CONCURRENT_IMPORT))
         return batch
     if checked.errors:
-        _update(
-            batch,
-            status=B.REJECTED,
-            errors=checked.errors,
-            error_count=checked.error_rows,
-            total_rows=checked.total,
-            processed_rows=checked.total,
-            progress=100,
-            finished_at=timezone.now(),
-        )
+        _reject(batch, checked)
     return batch
 
 
