@@ -321,6 +321,9 @@ BENCH_SEEDERS = [
 # Demo accounts all share this password (contract).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")
 
+# A list's filter left empty reads "全部" (all), not Django's "---------" (issue 16: words, not marks).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an unauthenticated request gets 401 with WWW-Authenticate, not 403.
