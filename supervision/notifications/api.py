@@ -72,6 +72,7 @@ class NotificationViewSet(ObjectRoutesMixin, mixins.ListModelMixin, viewsets.Gen
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = NotificationSerializer
+    lookup_value_regex = r"\d+"  # /notifications/null/read/ is no route (404), not a query for pk "null"
     queryset = Notification.objects.none()  # the schema's model; requests use get_queryset
 
     def get_queryset(self):

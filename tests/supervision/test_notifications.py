@@ -47,6 +47,7 @@ def test_mark_read_is_scoped_to_ones_own_notifications(cast, client_for, api_for
     assert client.post(reverse("supervision:notification-read", args=[mine.pk])).status_code == 302
     api = api_for(cast.b01_chief)
     assert api.post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
+    assert api.post("/api/v1/notifications/null/read/").status_code == 404  # not a number: no such route, no 500
     theirs.refresh_from_db()
     mine.refresh_from_db()
     assert theirs.read_at is None and mine.read_at is not None
